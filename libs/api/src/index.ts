@@ -7,6 +7,7 @@ export * from './meta/condition';
 export * from './meta/status';
 export * from './meta/options';
 export * from './meta/table';
+export * from './meta/time';
 export * from './validation/field-errors';
 export * from './validation/names';
 export * from './validation/object-meta';

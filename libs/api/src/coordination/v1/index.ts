@@ -1,4 +1,7 @@
 import type { ResourceType } from '../../scheme/resource-type';
+import { leases } from './lease';
 
-/** coordination/v1 resources in discovery order. */
-export const coordinationV1Resources: ResourceType<any>[] = [];
+export * from './lease';
+
+/** coordination.k8s.io/v1 resources in discovery order. */
+export const coordinationV1Resources: ResourceType<any>[] = [leases];

@@ -1,1 +1,3 @@
-export {};
+export * from './quantity-errors';
+export * from './quantity';
+export * from './resource-list';

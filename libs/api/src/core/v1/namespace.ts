@@ -41,4 +41,5 @@ export const namespaces = defineResource<Namespace>({
     ns.status ??= {};
     ns.status.phase ??= 'Active';
   },
+  selectableFields: (ns) => ({ 'status.phase': ns.status?.phase ?? '' }),
 });

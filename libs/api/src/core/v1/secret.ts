@@ -1,0 +1,44 @@
+import { Bool, MapOf, Opt, Str, StringMap, Struct, type Static } from '../../schema/builders';
+import { defineResource, kindHeader } from '../../scheme/define-resource';
+import { validateSecret, validateSecretUpdate } from './secret-validation';
+
+export const secretTypes = {
+  opaque: 'Opaque',
+  serviceAccountToken: 'kubernetes.io/service-account-token',
+  dockercfg: 'kubernetes.io/dockercfg',
+  dockerConfigJson: 'kubernetes.io/dockerconfigjson',
+  basicAuth: 'kubernetes.io/basic-auth',
+  sshAuth: 'kubernetes.io/ssh-auth',
+  tls: 'kubernetes.io/tls',
+  bootstrapToken: 'bootstrap.kubernetes.io/token',
+} as const;
+
+export const SecretSchema = Struct({
+  ...kindHeader(),
+  data: Opt(MapOf(Str({ contentEncoding: 'base64' }))),
+  // Write-only convenience: merged into data (base64-encoded) when the secret is stored.
+  stringData: Opt(StringMap()),
+  type: Opt(Str()),
+  immutable: Opt(Bool()),
+});
+export type Secret = Static<typeof SecretSchema>;
+
+export const secrets = defineResource<Secret>({
+  group: '',
+  version: 'v1',
+  kind: 'Secret',
+  resource: 'secrets',
+  namespaced: true,
+  schema: SecretSchema,
+  applyDefaults(secret) {
+    secret.type ||= secretTypes.opaque;
+    if (secret.stringData) {
+      secret.data ??= {};
+      for (const [k, v] of Object.entries(secret.stringData)) secret.data[k] = Buffer.from(v, 'utf8').toString('base64');
+      delete secret.stringData;
+    }
+  },
+  validate: validateSecret,
+  validateUpdate: validateSecretUpdate,
+  selectableFields: (secret) => ({ type: secret.type ?? '' }),
+});

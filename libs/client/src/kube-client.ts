@@ -1,0 +1,73 @@
+import type { DeleteOptions, KList, KObject, ResourceType, Status, WatchEvent } from '@skiff/api';
+
+export type PatchType = 'json' | 'merge' | 'strategic' | 'apply';
+
+/** The Content-Type each patch flavour is sent with. */
+export const patchContentTypes: Record<PatchType, string> = {
+  json: 'application/json-patch+json',
+  merge: 'application/merge-patch+json',
+  strategic: 'application/strategic-merge-patch+json',
+  apply: 'application/apply-patch+yaml',
+};
+
+export interface ListOptions {
+  labelSelector?: string;
+  fieldSelector?: string;
+  limit?: number;
+  continue?: string;
+  resourceVersion?: string;
+  resourceVersionMatch?: 'Exact' | 'NotOlderThan';
+}
+
+export interface WatchOptions extends ListOptions {
+  allowWatchBookmarks?: boolean;
+  timeoutSeconds?: number;
+}
+
+export interface WriteOptions {
+  fieldManager?: string;
+  /** Sent as `dryRun=All`: the server validates and answers but persists nothing. */
+  dryRun?: boolean;
+  fieldValidation?: 'Ignore' | 'Warn' | 'Strict';
+}
+
+export interface PatchOptions extends WriteOptions {
+  subresource?: string;
+  /** Server-side apply only: take ownership of fields other managers own. */
+  force?: boolean;
+}
+
+/**
+ * A running watch: iterate it for events; it ends when the server closes the stream or `stop()` is called,
+ * and throws when the request fails (an ApiError for an HTTP error such as 410 Gone).
+ */
+export interface WatchStream<T> extends AsyncIterable<WatchEvent<T>> {
+  stop(): void;
+}
+
+/**
+ * The one client interface every component uses and the test kit's fake implements. `namespace` is ignored for
+ * cluster-scoped types; `undefined` for a namespaced type in list/watch means all namespaces.
+ */
+export interface KubeClient {
+  get<T extends KObject>(type: ResourceType<any>, namespace: string | undefined, name: string, opts?: { subresource?: string }): Promise<T>;
+  list<T extends KObject>(type: ResourceType<any>, namespace: string | undefined, opts?: ListOptions): Promise<KList<T>>;
+  watch<T extends KObject>(type: ResourceType<any>, namespace: string | undefined, opts: WatchOptions): WatchStream<T>;
+  create<T extends KObject>(
+    type: ResourceType<any>,
+    namespace: string | undefined,
+    obj: T,
+    opts?: WriteOptions & { subresource?: string; name?: string },
+  ): Promise<T>;
+  update<T extends KObject>(type: ResourceType<any>, obj: T, opts?: WriteOptions & { subresource?: string }): Promise<T>;
+  patch<T extends KObject>(
+    type: ResourceType<any>,
+    namespace: string | undefined,
+    name: string,
+    patchType: PatchType,
+    patch: unknown,
+    opts?: PatchOptions,
+  ): Promise<T>;
+  delete<T extends KObject>(type: ResourceType<any>, namespace: string | undefined, name: string, opts?: DeleteOptions): Promise<T | Status>;
+  deleteCollection(type: ResourceType<any>, namespace: string | undefined, opts?: ListOptions): Promise<void>;
+}

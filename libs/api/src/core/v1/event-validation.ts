@@ -1,6 +1,8 @@
 import { FieldPath, invalid, notSupported, required, type FieldError } from '../../validation/field-errors';
 import { check, isDNS1123Subdomain } from '../../validation/names';
-import { eventTypes, type Event } from './event';
+import type { Event } from './event';
+
+export const eventTypes = ['Normal', 'Warning'] as const;
 
 const maxReasonLength = 128;
 const maxActionLength = 128;

@@ -3,8 +3,6 @@ import { defineResource, kindHeader } from '../../scheme/define-resource';
 import { eventSelectableFields, validateEvent } from './event-validation';
 import { ObjectReferenceSchema } from './object-reference';
 
-export const eventTypes = ['Normal', 'Warning'] as const;
-
 export const EventSourceSchema = Struct({ component: Opt(Str()), host: Opt(Str()) });
 
 export const EventSeriesSchema = Struct({

@@ -2,6 +2,8 @@ import { FieldPath, formatFieldError } from '../../validation/field-errors';
 import type { Pod, PodSpec } from './pod';
 import { applyPodDefaults } from './pod-defaults';
 import { validatePod, validatePodSpec } from './pod-validation';
+// Loaded after pod-validation on purpose: the pods resource must still get its hooks whatever the load order.
+import { pods } from './pod';
 
 /** A valid pod after defaulting, with `edit` applied to its spec before defaulting. */
 function pod(edit: (spec: PodSpec) => void = () => {}): Pod {
@@ -30,6 +32,10 @@ const messages = (p: Pod) => validatePod(p).map(formatFieldError);
 const fields = (p: Pod) => validatePod(p).map((e) => e.field);
 
 describe('validatePod', () => {
+  it('is the pods resource validate hook', () => {
+    expect(pods.validate).toBe(validatePod);
+  });
+
   it('accepts a realistic pod', () => {
     expect(validatePod(pod())).toEqual([]);
   });

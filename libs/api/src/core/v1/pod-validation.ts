@@ -3,9 +3,12 @@ import { check, isDNS1123Label, isDNS1123Subdomain, isQualifiedName, validateLab
 import type { Container, EphemeralContainer } from './container';
 import { nonNegative, validateContainer, validateLocalhostProfile, validateResourceList, type ContainerRole } from './container-validation';
 import { isValidIP } from './network-names';
-import { dnsPolicies, restartPolicies, type Pod, type PodDNSConfig, type PodSecurityContext, type PodSpec } from './pod';
+import type { Pod, PodDNSConfig, PodSecurityContext, PodSpec } from './pod';
 import { validateAffinity, validateTolerations, validateTopologySpreadConstraints } from './scheduling-validation';
 import { validateVolumes } from './volume-validation';
+
+export const restartPolicies = ['Always', 'OnFailure', 'Never'] as const;
+export const dnsPolicies = ['ClusterFirstWithHostNet', 'ClusterFirst', 'Default', 'None'] as const;
 
 const maxInt32 = 2147483647;
 const maxDNSNameservers = 3;

@@ -65,9 +65,6 @@ export const PodResourceClaimSchema = Struct({
   resourceClaimTemplateName: Opt(Str()),
 });
 
-export const restartPolicies = ['Always', 'OnFailure', 'Never'] as const;
-export const dnsPolicies = ['ClusterFirstWithHostNet', 'ClusterFirst', 'Default', 'None'] as const;
-
 export const PodSpecSchema = Struct({
   volumes: Opt(ListMap(VolumeSchema, 'name', { 'x-kubernetes-patch-strategy': 'merge,retainKeys' })),
   initContainers: Opt(ListMap(ContainerSchema, 'name')),

@@ -1,7 +1,19 @@
 import { isDeepStrictEqual } from 'node:util';
 import { FieldPath, forbidden, invalid, required, tooLong, type FieldError } from '../../validation/field-errors';
 import { check, isConfigMapKey } from '../../validation/names';
-import { secretTypes, type Secret } from './secret';
+import type { Secret } from './secret';
+
+/** The well-known secret types. */
+export const secretTypes = {
+  opaque: 'Opaque',
+  serviceAccountToken: 'kubernetes.io/service-account-token',
+  dockercfg: 'kubernetes.io/dockercfg',
+  dockerConfigJson: 'kubernetes.io/dockerconfigjson',
+  basicAuth: 'kubernetes.io/basic-auth',
+  sshAuth: 'kubernetes.io/ssh-auth',
+  tls: 'kubernetes.io/tls',
+  bootstrapToken: 'bootstrap.kubernetes.io/token',
+} as const;
 
 const maxSecretBytes = 1024 * 1024;
 const base64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;

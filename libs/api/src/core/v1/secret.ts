@@ -1,17 +1,6 @@
 import { Bool, MapOf, Opt, Str, StringMap, Struct, type Static } from '../../schema/builders';
 import { defineResource, kindHeader } from '../../scheme/define-resource';
-import { validateSecret, validateSecretUpdate } from './secret-validation';
-
-export const secretTypes = {
-  opaque: 'Opaque',
-  serviceAccountToken: 'kubernetes.io/service-account-token',
-  dockercfg: 'kubernetes.io/dockercfg',
-  dockerConfigJson: 'kubernetes.io/dockerconfigjson',
-  basicAuth: 'kubernetes.io/basic-auth',
-  sshAuth: 'kubernetes.io/ssh-auth',
-  tls: 'kubernetes.io/tls',
-  bootstrapToken: 'bootstrap.kubernetes.io/token',
-} as const;
+import { secretTypes, validateSecret, validateSecretUpdate } from './secret-validation';
 
 export const SecretSchema = Struct({
   ...kindHeader(),

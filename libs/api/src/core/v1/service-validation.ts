@@ -2,7 +2,10 @@ import { duplicate, FieldPath, forbidden, invalid, notSupported, required, type 
 import { check, isDNS1123Label, isDNS1123Subdomain, isPortNumber, validateLabels } from '../../validation/names';
 import { protocols } from './container';
 import { isValidCIDR, isValidIP, isValidPortName, portRangeMessage } from './network-names';
-import { serviceTypes, type Service, type ServicePort, type ServiceSpec } from './service';
+import type { Service, ServicePort, ServiceSpec } from './service';
+
+export const serviceTypes = ['ClusterIP', 'ExternalName', 'LoadBalancer', 'NodePort'] as const;
+export type ServiceType = (typeof serviceTypes)[number];
 
 const sessionAffinities = ['ClientIP', 'None'];
 const trafficPolicies = ['Cluster', 'Local'];

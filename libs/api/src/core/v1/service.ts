@@ -4,9 +4,6 @@ import { defineResource, kindHeader } from '../../scheme/define-resource';
 import { applyServiceDefaults } from './service-defaults';
 import { validateService, validateServiceUpdate } from './service-validation';
 
-export const serviceTypes = ['ClusterIP', 'ExternalName', 'LoadBalancer', 'NodePort'] as const;
-export type ServiceType = (typeof serviceTypes)[number];
-
 export const ServicePortSchema = Struct({
   name: Opt(Str()),
   protocol: Opt(Str()),

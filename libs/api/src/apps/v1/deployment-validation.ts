@@ -34,7 +34,8 @@ export function validateDeployment(d: Deployment): FieldError[] {
   const errs = [
     ...validateNonNegative(spec.replicas, p.child('replicas')),
     ...validateControllerSelector(spec.selector, p.child('selector'), 'deployment'),
-    ...validateLongRunningPodTemplate(spec.template, spec.selector, p.child('template')),
+    // A Deployment's pods belong to its ReplicaSets, hence Kubernetes' wording.
+    ...validateLongRunningPodTemplate(spec.template, spec.selector, p.child('template'), 'ReplicaSet'),
     ...validateStrategy(spec.strategy, p.child('strategy')),
     ...validateNonNegative(spec.minReadySeconds, p.child('minReadySeconds')),
     ...validateNonNegative(spec.revisionHistoryLimit, p.child('revisionHistoryLimit')),

@@ -38,9 +38,14 @@ export function validatePodTemplate(template: PodTemplateSpec | undefined, path:
 /**
  * The template of a controller that keeps pods running (Deployment, ReplicaSet, DaemonSet, StatefulSet):
  * selected by the controller, restartPolicy Always, and no activeDeadlineSeconds (a deadline would kill
- * pods the controller must keep).
+ * pods the controller must keep). `podOwner` names the kind that owns the pods, as Kubernetes' message does.
  */
-export function validateLongRunningPodTemplate(template: PodTemplateSpec | undefined, selector: LabelSelector | undefined, path: FieldPath): FieldError[] {
+export function validateLongRunningPodTemplate(
+  template: PodTemplateSpec | undefined,
+  selector: LabelSelector | undefined,
+  path: FieldPath,
+  podOwner: 'ReplicaSet' | 'DaemonSet' | 'StatefulSet',
+): FieldError[] {
   if (!template) return [required(path)];
   const errs = [...validateSelectorMatchesTemplate(selector, template, path), ...validatePodTemplate(template, path)];
   const spec = template.spec;
@@ -48,7 +53,7 @@ export function validateLongRunningPodTemplate(template: PodTemplateSpec | undef
     errs.push(notSupported(path.child('spec', 'restartPolicy'), spec.restartPolicy, ['Always']));
   }
   if (spec?.activeDeadlineSeconds !== undefined) {
-    errs.push(forbidden(path.child('spec', 'activeDeadlineSeconds'), 'activeDeadlineSeconds in ReplicaSet is not Supported'));
+    errs.push(forbidden(path.child('spec', 'activeDeadlineSeconds'), `activeDeadlineSeconds in ${podOwner} is not Supported`));
   }
   return errs;
 }

@@ -23,7 +23,7 @@ import type {
 } from './container';
 import { protocols } from './container';
 import { isValidPortName, portRangeMessage } from './network-names';
-import { quantityRegexText, quantityValue } from './quantity-value';
+import { parseQuantity, QuantityParseError, type Quantity } from '../../quantity';
 
 /** Which list a container came from; the rules differ a little between them. */
 export type ContainerRole = 'container' | 'init' | 'ephemeral';
@@ -167,6 +167,16 @@ const isHugePages = (name: string) => name.startsWith('hugepages-');
 /** Extended resources (`example.com/gpu`) cannot be overcommitted: requests must equal limits. */
 const isExtendedResource = (name: string) => name.includes('/') && !name.startsWith('kubernetes.io/') && !name.startsWith('requests.');
 
+/** The parsed quantity, or undefined when it does not parse (reported by validateResourceList). */
+function parsedOrUndefined(q: string | number): Quantity | undefined {
+  try {
+    return parseQuantity(q);
+  } catch (err) {
+    if (err instanceof QuantityParseError) return undefined;
+    throw err;
+  }
+}
+
 /** Quantity map entries: names the container may use, values that parse and are not negative. */
 export function validateResourceList(list: Record<string, string | number> | undefined, path: FieldPath): FieldError[] {
   const errs: FieldError[] = [];
@@ -176,9 +186,12 @@ export function validateResourceList(list: Record<string, string | number> | und
       if (!name.includes('/')) errs.push(invalid(p, name, 'must be a standard resource for containers'));
       else errs.push(...check(p, name, isQualifiedName));
     }
-    const value = quantityValue(q);
-    if (value === undefined) errs.push(invalid(p, q, `quantities must match the regular expression '${quantityRegexText}'`));
-    else if (value < 0) errs.push(invalid(p, q, 'must be greater than or equal to 0'));
+    try {
+      if (parseQuantity(q).sign() < 0) errs.push(invalid(p, q, 'must be greater than or equal to 0'));
+    } catch (err) {
+      if (!(err instanceof QuantityParseError)) throw err;
+      errs.push(invalid(p, q, err.message));
+    }
   }
   return errs;
 }
@@ -190,16 +203,16 @@ export function validateResourceRequirements(r: ResourceRequirements | undefined
   for (const [name, request] of Object.entries(r.requests ?? {})) {
     const reqPath = path.child('requests').key(name);
     const limit = limits[name];
-    const reqValue = quantityValue(request);
+    const reqValue = parsedOrUndefined(request);
     if (limit === undefined) {
       if (isExtendedResource(name)) errs.push(forbidden(path.child('limits'), `Limit must be set for non overcommitable resources`));
       continue;
     }
-    const limValue = quantityValue(limit);
+    const limValue = parsedOrUndefined(limit);
     if (reqValue === undefined || limValue === undefined) continue;
     if (isExtendedResource(name) || isHugePages(name)) {
-      if (reqValue !== limValue) errs.push(invalid(reqPath, request, `must be equal to ${name} limit of ${limit}`));
-    } else if (reqValue > limValue) {
+      if (!reqValue.equals(limValue)) errs.push(invalid(reqPath, request, `must be equal to ${name} limit of ${limit}`));
+    } else if (reqValue.cmp(limValue) > 0) {
       errs.push(invalid(reqPath, request, `must be less than or equal to ${name} limit of ${limit}`));
     }
   }

@@ -1,0 +1,30 @@
+import type { ResourceType, Scheme } from '@skiff/api';
+import type { Logger } from '@skiff/logging';
+import type { AdmissionChain } from '../admission/admission';
+import type { GenericRegistry } from '../registry/generic-registry';
+import type { ApiserverMetrics } from '../server/metrics';
+import type { EtcdStore } from '../storage/etcd-store';
+
+/** What request handlers share: the scheme, one registry per resource, storage, metrics and logs. */
+export interface ApiContext {
+  scheme: Scheme;
+  store: EtcdStore;
+  registries: Map<ResourceType, GenericRegistry>;
+  admission: AdmissionChain;
+  metrics: ApiserverMetrics;
+  logger: Logger;
+  /** Address and port clients reach this apiserver at (for discovery's serverAddressByClientCIDRs). */
+  advertiseAddress: string;
+}
+
+export function registryFor(ctx: ApiContext, type: ResourceType): GenericRegistry {
+  const r = ctx.registries.get(type);
+  if (!r) throw new Error(`no registry for ${type.resource}`);
+  return r;
+}
+
+export function registryByName(ctx: ApiContext, group: string, version: string, resource: string): GenericRegistry {
+  const t = ctx.scheme.forResource(group, version, resource);
+  if (!t) throw new Error(`resource ${group}/${version}/${resource} is not registered`);
+  return registryFor(ctx, t);
+}

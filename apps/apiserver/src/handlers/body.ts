@@ -1,0 +1,99 @@
+import type { Request } from 'express';
+import { parseDocument } from 'yaml';
+import { badRequest, tooLarge, unsupportedMediaType } from './status-error';
+
+export const maxBodyBytes = 3 * 1024 * 1024;
+
+/** Reads the raw body, refusing more than 3 MiB with 413 (checked on Content-Length and while streaming). */
+export async function readBody(req: Request): Promise<Buffer> {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > maxBodyBytes) {
+    req.resume();
+    throw tooLarge();
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > maxBodyBytes) {
+      req.resume();
+      throw tooLarge();
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
+function lineAndColumn(text: string, offset: number): string {
+  let line = 1;
+  let col = 1;
+  for (let i = 0; i < offset && i < text.length; i++) {
+    if (text[i] === '\n') {
+      line++;
+      col = 1;
+    } else col++;
+  }
+  return `line ${line}, column ${col}`;
+}
+
+/** Parses JSON, reporting the position of a syntax error as line and column. */
+export function parseJSON(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    const msg = (e as Error).message;
+    const pos = /position (\d+)/.exec(msg);
+    const where = pos ? ` at ${lineAndColumn(text, Number(pos[1]))}` : '';
+    throw badRequest(`error decoding JSON${where}: ${msg}`);
+  }
+}
+
+export function parseYAML(text: string): unknown {
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: false });
+  if (doc.errors.length) {
+    const e = doc.errors[0];
+    const where = e.linePos?.[0] ? ` at line ${e.linePos[0].line}, column ${e.linePos[0].col}` : '';
+    throw badRequest(`error decoding YAML${where}: ${e.message.split('\n')[0]}`);
+  }
+  return doc.toJS();
+}
+
+export type BodyMediaType = 'json' | 'yaml' | 'json-patch' | 'merge-patch' | 'strategic-merge-patch' | 'apply-patch';
+
+export function mediaTypeOf(req: Request): BodyMediaType | undefined {
+  const ct = String(req.headers['content-type'] ?? 'application/json').split(';')[0].trim().toLowerCase();
+  switch (ct) {
+    case '':
+    case 'application/json':
+    case '*/*':
+      return 'json';
+    case 'application/yaml':
+    case 'application/x-yaml':
+    case 'text/yaml':
+      return 'yaml';
+    case 'application/json-patch+json':
+      return 'json-patch';
+    case 'application/merge-patch+json':
+      return 'merge-patch';
+    case 'application/strategic-merge-patch+json':
+      return 'strategic-merge-patch';
+    case 'application/apply-patch+yaml':
+      return 'apply-patch';
+    default:
+      return undefined;
+  }
+}
+
+/** Reads and decodes a JSON or YAML object body. */
+export async function readObjectBody(req: Request): Promise<Record<string, unknown>> {
+  const raw = await readBody(req);
+  const type = mediaTypeOf(req);
+  if (type !== 'json' && type !== 'yaml') {
+    throw unsupportedMediaType(`the body of the request was in an unknown format - accepted media types include: application/json, application/yaml`);
+  }
+  const text = raw.toString('utf8');
+  if (!text.trim()) throw badRequest('the request body is empty: an object is required');
+  const value = type === 'yaml' ? parseYAML(text) : parseJSON(text);
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw badRequest('the request body must be a JSON object');
+  return value as Record<string, unknown>;
+}

@@ -1,0 +1,165 @@
+import type { Request, Response } from 'express';
+import type { KObject } from '@skiff/api';
+import { anonymousUser } from '../admission/admission';
+import { registryFor, type ApiContext } from './api-context';
+import { mediaTypeOf, parseJSON, parseYAML, readBody, readObjectBody } from './body';
+import { decodeObject, fieldValidationOf } from './decode';
+import { listBody, listObjects } from './list';
+import { patchApplierFor } from './patch';
+import type { RequestInfo } from './request-info';
+import { parseSelection } from './selection';
+import { badRequest, methodNotAllowed, notFound } from './status-error';
+import { serveSubresource } from './subresources';
+import { serveWatch } from './watch';
+import { deleteOptionsFrom, intParam, isDryRun } from './write-options';
+
+type Query = Record<string, unknown>;
+
+export function sendJSON(res: Response, code: number, body: unknown): void {
+  const text = typeof body === 'string' ? body : JSON.stringify(body);
+  res.status(code).type('application/json').send(text);
+}
+
+function setWarnings(res: Response, warnings: string[]): void {
+  if (warnings.length) res.setHeader('Warning', warnings.map((w) => `299 - ${JSON.stringify(w)}`));
+}
+
+/** Serves one resource request once routing has parsed it. */
+export async function serveResource(ctx: ApiContext, info: RequestInfo, req: Request, res: Response): Promise<void> {
+  if (info.subresource) return serveSubresource(ctx, info, req, res);
+  const { type, namespace, name } = info;
+  const registry = registryFor(ctx, type);
+  const query = req.query as Query;
+  const user = anonymousUser;
+  const verbAllowed = type.verbs.includes(info.verb);
+  if (!verbAllowed) throw methodNotAllowed(`${info.verb} is not supported on ${type.resource}`);
+
+  switch (info.verb) {
+    case 'get': {
+      if (query.resourceVersion === '0' && registry.cache.ready) {
+        const c = registry.cache.get(registry.key(namespace, name!));
+        if (!c) throw notFound(type, name!);
+        return sendJSON(res, 200, c.json);
+      }
+      return sendJSON(res, 200, await registry.get(namespace, name!));
+    }
+    case 'list': {
+      const sel = parseSelection(type, namespace, query);
+      const result = await listObjects(type, ctx.store, registry.cache, sel, {
+        resourceVersion: query.resourceVersion as string | undefined,
+        resourceVersionMatch: query.resourceVersionMatch as string | undefined,
+        limit: intParam(query.limit, 'limit'),
+        continue: query.continue as string | undefined,
+      });
+      return sendJSON(res, 200, listBody(type, result));
+    }
+    case 'watch': {
+      const sel = parseSelection(type, namespace, name ? { ...query, fieldSelector: joinSelectors(query.fieldSelector, `metadata.name=${name}`) } : query);
+      await registry.cache.start();
+      const labels = { group: type.group, resource: type.resource };
+      ctx.metrics.openWatches.inc(labels, 0);
+      return serveWatch(req, res, type, registry.cache, sel, {
+        resourceVersion: query.resourceVersion as string | undefined,
+        timeoutSeconds: intParam(query.timeoutSeconds, 'timeoutSeconds'),
+        allowWatchBookmarks: query.allowWatchBookmarks === 'true' || query.allowWatchBookmarks === '1',
+      });
+    }
+    case 'create': {
+      const body = await readObjectBody(req);
+      const { obj, warnings } = decodeObject(type, body, fieldValidationOf(query));
+      const bodyNs = obj.metadata.namespace;
+      if (type.namespaced && bodyNs && namespace && bodyNs !== namespace) {
+        throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+      }
+      if (type.namespaced && !namespace) throw methodNotAllowed(`create of ${type.resource} needs a namespace in the path`);
+      const created = await registry.create(namespace, obj, { user, dryRun: isDryRun(query) });
+      setWarnings(res, warnings);
+      return sendJSON(res, 201, created);
+    }
+    case 'update': {
+      const body = await readObjectBody(req);
+      const { obj, warnings } = decodeObject(type, body, fieldValidationOf(query));
+      checkIdentity(obj, info);
+      const updated = await registry.update(namespace, name!, () => obj, { user, dryRun: isDryRun(query) });
+      setWarnings(res, warnings);
+      return sendJSON(res, 200, updated);
+    }
+    case 'patch': {
+      const { updated, warnings } = await patchObject(ctx, info, req, undefined);
+      setWarnings(res, warnings);
+      return sendJSON(res, 200, updated);
+    }
+    case 'delete': {
+      const raw = await readBody(req);
+      const body = raw.length ? (parseJSON(raw.toString()) as Record<string, unknown>) : undefined;
+      const opts = deleteOptionsFrom(body, query);
+      const deleted = await registry.delete(namespace, name!, opts, { user, dryRun: isDryRun(query, opts) });
+      return sendJSON(res, 200, deleted);
+    }
+    case 'deletecollection': {
+      const raw = await readBody(req);
+      const body = raw.length ? (parseJSON(raw.toString()) as Record<string, unknown>) : undefined;
+      const opts = deleteOptionsFrom(body, query);
+      const sel = parseSelection(type, namespace, query);
+      const listed = await listObjects(type, ctx.store, registry.cache, sel, {});
+      const deleted: KObject[] = [];
+      for (const obj of listed.objects) {
+        try {
+          deleted.push(await registry.delete(obj.metadata.namespace, obj.metadata.name!, opts, { user, dryRun: isDryRun(query, opts) }));
+        } catch (e) {
+          if ((e as { code?: number }).code !== 404) throw e;
+        }
+      }
+      return sendJSON(res, 200, { kind: type.listKind, apiVersion: deleted[0]?.apiVersion ?? '', metadata: {}, items: deleted });
+    }
+  }
+}
+
+function joinSelectors(existing: unknown, extra: string): string {
+  return typeof existing === 'string' && existing ? `${existing},${extra}` : extra;
+}
+
+/** A body's name and namespace must agree with the URL. */
+export function checkIdentity(obj: KObject, info: RequestInfo): void {
+  if (obj.metadata.name && obj.metadata.name !== info.name) {
+    throw badRequest(`the name of the object (${obj.metadata.name}) does not match the name on the URL (${info.name})`);
+  }
+  if (info.type.namespaced && obj.metadata.namespace && obj.metadata.namespace !== info.namespace) {
+    throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+  }
+  obj.metadata.name = info.name;
+  if (info.type.namespaced) obj.metadata.namespace = info.namespace;
+}
+
+/** Applies a PATCH to the stored object (retrying on conflicts) and decodes the result like any write. */
+export async function patchObject(
+  ctx: ApiContext,
+  info: RequestInfo,
+  req: Request,
+  subresource: string | undefined,
+): Promise<{ updated: KObject; warnings: string[] }> {
+  const registry = registryFor(ctx, info.type);
+  const query = req.query as Query;
+  const mediaType = mediaTypeOf(req);
+  const apply = patchApplierFor(mediaType);
+  const raw = (await readBody(req)).toString('utf8');
+  if (!raw.trim()) throw badRequest('the patch body is empty');
+  const patch = mediaType === 'apply-patch' ? parseYAML(raw) : parseJSON(raw);
+  const mode = fieldValidationOf(query);
+  let warnings: string[] = [];
+  const updated = await registry.update(
+    info.namespace,
+    info.name!,
+    (current) => {
+      const patched = apply(current, patch);
+      if (typeof patched !== 'object' || patched === null || Array.isArray(patched)) throw badRequest('the patch produced something other than an object');
+      const decoded = decodeObject(info.type, patched as Record<string, unknown>, mode);
+      warnings = decoded.warnings;
+      checkIdentity(decoded.obj, info);
+      return decoded.obj;
+    },
+    { user: anonymousUser, dryRun: isDryRun(query) },
+    { subresource, isPatch: true },
+  );
+  return { updated, warnings };
+}

@@ -1,0 +1,182 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { builtinScheme, type KObject, type ResourceType, type Scheme } from '@skiff/api';
+import type { Logger } from '@skiff/logging';
+import { AdmissionChain } from '../admission/admission';
+import { namespaceLifecycle } from '../admission/namespace-lifecycle';
+import type { ApiContext } from '../handlers/api-context';
+import { apiGroupDoc, apiGroupList, apiResourceList, apiVersions } from '../handlers/discovery';
+import { parseRequestInfo } from '../handlers/request-info';
+import { sendJSON, serveResource } from '../handlers/resource-handler';
+import { StatusError, internal, unavailable } from '../handlers/status-error';
+import { GenericRegistry } from '../registry/generic-registry';
+import { LeaseReuse } from '../registry/lease-reuse';
+import { IPRange, PortRange, ServiceAllocator } from '../registry/service-allocations';
+import { EtcdStore } from '../storage/etcd-store';
+import { decodeStored } from '../storage/keys';
+import { WatchCache } from '../storage/watch-cache';
+import { bootstrapNamespaces } from './bootstrap';
+import { Compactor } from './compactor';
+import { ApiserverMetrics } from './metrics';
+import { strategyFor } from './strategies';
+import { emulatedVersion } from './version';
+
+export interface ApiserverOptions {
+  etcdServers: string[];
+  bindAddress: string;
+  port: number;
+  serviceClusterIPRange: string;
+  serviceNodePortRange: string;
+  eventTTLSeconds: number;
+  compactionIntervalMs: number;
+  logger: Logger;
+  scheme?: Scheme;
+}
+
+/** The apiserver: express routes over a registry per resource, all state in etcd. */
+export class Apiserver {
+  readonly ctx: ApiContext;
+  readonly app: express.Express;
+  private server?: http.Server;
+  private readonly compactor: Compactor;
+  private readonly caches: WatchCache[] = [];
+
+  constructor(private readonly opts: ApiserverOptions) {
+    const scheme = opts.scheme ?? builtinScheme;
+    const metrics = new ApiserverMetrics();
+    const store = new EtcdStore(opts.etcdServers, opts.logger, metrics);
+    const services = new ServiceAllocator(store, new IPRange(opts.serviceClusterIPRange), new PortRange(opts.serviceNodePortRange));
+    const leases = new LeaseReuse(store);
+    const registries = new Map<ResourceType, GenericRegistry>();
+    const namespaces = scheme.forResource('', 'v1', 'namespaces');
+    const admission = new AdmissionChain([namespaceLifecycle((name) => this.lookupNamespace(name))]);
+    for (const t of scheme.all) {
+      const cache = new WatchCache(store, t, opts.logger, metrics);
+      this.caches.push(cache);
+      registries.set(t, new GenericRegistry(t, store, cache, admission, strategyFor(t, services, opts.eventTTLSeconds), leases));
+    }
+    if (!namespaces) throw new Error('the scheme has no namespaces resource');
+    this.ctx = { scheme, store, registries, admission, metrics, logger: opts.logger, advertiseAddress: `${opts.bindAddress}:${opts.port}` };
+    this.compactor = new Compactor(store, opts.logger, opts.compactionIntervalMs);
+    this.app = this.buildApp();
+  }
+
+  /** Namespaces for admission: the cache answers at once; etcd answers for one created a moment ago. */
+  private async lookupNamespace(name: string): Promise<KObject | undefined> {
+    const t = this.ctx.scheme.forResource('', 'v1', 'namespaces')!;
+    const reg = this.ctx.registries.get(t)!;
+    const cached = reg.cache.ready ? reg.cache.get(reg.key(undefined, name)) : undefined;
+    if (cached) return cached.obj;
+    const res = await this.ctx.store.get(reg.key(undefined, name));
+    return res.kv ? decodeStored(res.kv.value, res.kv.modRevision) : undefined;
+  }
+
+  private buildApp(): express.Express {
+    const app = express();
+    const { ctx } = this;
+    app.disable('x-powered-by');
+    app.set('etag', false);
+    app.set('query parser', 'extended');
+
+    app.use((req: Request, res: Response, next: NextFunction) => {
+      const start = process.hrtime.bigint();
+      res.on('finish', () => {
+        const info = res.locals.requestInfo as { verb: string; type: ResourceType; subresource?: string } | undefined;
+        const labels = { verb: info?.verb ?? req.method.toLowerCase(), group: info?.type.group ?? '', resource: info?.type.resource ?? '', subresource: info?.subresource ?? '' };
+        ctx.metrics.requests.inc({ ...labels, code: String(res.statusCode) });
+        if (info?.verb !== 'watch') ctx.metrics.requestLatency.observe(labels, Number(process.hrtime.bigint() - start) / 1e9);
+      });
+      next();
+    });
+
+    app.get(['/healthz', '/livez'], (_req, res) => {
+      res.type('text/plain').send('ok');
+    });
+    app.get('/readyz', async (_req, res) => {
+      try {
+        await ctx.store.currentRevision();
+        res.type('text/plain').send('ok');
+      } catch (e) {
+        res.status(503).type('text/plain').send(`[-]etcd failed: ${(e as Error).message}\nreadyz check failed`);
+      }
+    });
+    app.get('/version', (_req, res) => sendJSON(res, 200, emulatedVersion));
+    app.get('/metrics', async (_req, res) => {
+      res.type(ctx.metrics.registry.contentType).send(await ctx.metrics.registry.metrics());
+    });
+    app.get('/api', (_req, res) => sendJSON(res, 200, apiVersions(ctx.advertiseAddress)));
+    app.get('/apis', (_req, res) => sendJSON(res, 200, apiGroupList(ctx.scheme)));
+    app.get('/api/:version', (req, res, next) => {
+      const doc = apiResourceList(ctx.scheme, '', req.params.version);
+      return doc ? sendJSON(res, 200, doc) : next();
+    });
+    app.get('/apis/:group', (req, res, next) => {
+      const doc = apiGroupDoc(ctx.scheme, req.params.group);
+      return doc ? sendJSON(res, 200, doc) : next();
+    });
+    app.get('/apis/:group/:version', (req, res, next) => {
+      const doc = apiResourceList(ctx.scheme, req.params.group, req.params.version);
+      return doc ? sendJSON(res, 200, doc) : next();
+    });
+
+    app.use(async (req: Request, res: Response, next: NextFunction) => {
+      try {
+        const parsed = parseRequestInfo(req.method, req.path, req.query as Record<string, unknown>, ctx.scheme);
+        if (!parsed) throw new StatusError(404, 'NotFound', 'the server could not find the requested resource');
+        if (!parsed.ok) throw new StatusError(parsed.code, parsed.code === 404 ? 'NotFound' : 'MethodNotAllowed', parsed.message);
+        res.locals.requestInfo = parsed.info;
+        await serveResource(ctx, parsed.info, req, res);
+      } catch (e) {
+        next(e);
+      }
+    });
+
+    app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+      let se: StatusError;
+      if (err instanceof StatusError) se = err;
+      else if (isBodyParserError(err)) se = new StatusError(400, 'BadRequest', String((err as Error).message));
+      else {
+        ctx.logger.error('request failed', { method: req.method, path: req.path, error: err instanceof Error ? err.stack : String(err) });
+        se = internal(err instanceof Error ? err.message : String(err));
+      }
+      if (res.headersSent) {
+        res.end();
+        return;
+      }
+      if (se.retryAfterSeconds) res.setHeader('Retry-After', String(se.retryAfterSeconds));
+      sendJSON(res, se.code, se.toStatus());
+    });
+    return app;
+  }
+
+  async start(): Promise<number> {
+    this.server = http.createServer({ keepAliveTimeout: 65_000, requestTimeout: 0 }, this.app);
+    await new Promise<void>((resolve, reject) => {
+      this.server!.once('error', reject);
+      this.server!.listen(this.opts.port, this.opts.bindAddress, () => resolve());
+    });
+    const port = (this.server.address() as AddressInfo).port;
+    this.ctx.advertiseAddress = `${this.opts.bindAddress}:${port}`;
+    for (const c of this.caches) void c.start();
+    void bootstrapNamespaces(this.ctx);
+    this.compactor.start();
+    return port;
+  }
+
+  async stop(): Promise<void> {
+    this.compactor.stop();
+    for (const c of this.caches) c.stop();
+    if (this.server) {
+      this.server.closeAllConnections();
+      await new Promise<void>((resolve) => this.server!.close(() => resolve()));
+    }
+    this.ctx.store.close();
+  }
+}
+
+function isBodyParserError(e: unknown): boolean {
+  return typeof e === 'object' && e !== null && 'type' in e && typeof (e as { type: unknown }).type === 'string';
+}
+
+export { unavailable };

@@ -1,0 +1,258 @@
+import { Etcd3, type IKeyValue, type ICompare, type IRequestOp, type IWatchResponse, type Watcher } from 'etcd3';
+import { noop } from 'cockatiel';
+import type { Logger } from '@skiff/logging';
+import { StorageError } from './storage-error';
+import type { ApiserverMetrics } from '../server/metrics';
+
+export interface KeyValue {
+  key: string;
+  value: Buffer;
+  modRevision: number;
+  createRevision: number;
+}
+
+export interface RangeResult {
+  kvs: KeyValue[];
+  /** The store revision the range was read at. */
+  revision: number;
+  more: boolean;
+}
+
+export type WatchEventKind = 'put' | 'delete';
+export interface StoreWatchEvent {
+  kind: WatchEventKind;
+  kv: KeyValue;
+  prev?: KeyValue;
+  revision: number;
+}
+
+/** Extra comparisons and operations that must commit atomically with a write (e.g. IP allocations). */
+export interface TxnExtras {
+  compares?: ICompare[];
+  ops?: IRequestOp[];
+}
+
+const callTimeoutMs = 10_000;
+// etcd's default request limit is 1.5 MiB; pages keep range responses far below grpc's 4 MiB.
+const pageSize = 500;
+
+function toKV(kv: IKeyValue): KeyValue {
+  return { key: kv.key.toString(), value: kv.value, modRevision: Number(kv.mod_revision), createRevision: Number(kv.create_revision) };
+}
+
+function prefixEnd(prefix: string): Buffer {
+  const b = Buffer.from(prefix);
+  const end = Buffer.from(b);
+  for (let i = end.length - 1; i >= 0; i--) {
+    if (end[i] < 0xff) {
+      end[i]++;
+      return end.subarray(0, i + 1);
+    }
+  }
+  return Buffer.from([0]);
+}
+
+/**
+ * The apiserver's only path to etcd: ranges, compare-and-swap transactions, prefix watches, leases and
+ * compaction over etcd's KV API. Every failure becomes a StorageError so handlers can answer with a Status.
+ */
+export class EtcdStore {
+  readonly client: Etcd3;
+
+  constructor(
+    endpoints: string[],
+    private readonly logger: Logger,
+    private readonly metrics?: ApiserverMetrics,
+  ) {
+    this.client = new Etcd3({
+      hosts: endpoints,
+      // No circuit breaker: while etcd is down each request fails at once with 503, and the first request
+      // after etcd returns succeeds.
+      faultHandling: { host: () => noop, global: noop },
+      grpcOptions: { 'grpc.max_receive_message_length': 64 << 20, 'grpc.max_send_message_length': 16 << 20 },
+    });
+  }
+
+  private async call<T>(op: string, fn: (deadline: Date) => Promise<T>): Promise<T> {
+    const start = process.hrtime.bigint();
+    try {
+      return await fn(new Date(Date.now() + callTimeoutMs));
+    } catch (e) {
+      throw this.translate(e);
+    } finally {
+      this.metrics?.etcdLatency.observe({ operation: op }, Number(process.hrtime.bigint() - start) / 1e9);
+    }
+  }
+
+  private translate(e: unknown): StorageError {
+    if (e instanceof StorageError) return e;
+    const msg = e instanceof Error ? e.message : String(e);
+    if (/compacted/i.test(msg)) return new StorageError('Compacted', msg);
+    if (/request is too large|message larger than max|RESOURCE_EXHAUSTED/i.test(msg)) return new StorageError('TooLarge', msg);
+    return new StorageError('Unavailable', `etcd is unavailable: ${msg}`);
+  }
+
+  async get(key: string, revision?: number): Promise<{ kv?: KeyValue; revision: number }> {
+    const res = await this.call('get', (deadline) =>
+      this.client.kv.range({ key: Buffer.from(key), ...(revision ? { revision } : {}) }, { deadline }),
+    );
+    return { kv: res.kvs[0] ? toKV(res.kvs[0]) : undefined, revision: Number(res.header.revision) };
+  }
+
+  /** One page of a prefix, starting at `startKey` (inclusive), read at `revision` (0 = latest). */
+  async range(prefix: string, opts: { startKey?: string; limit?: number; revision?: number } = {}): Promise<RangeResult> {
+    const res = await this.call('list', (deadline) =>
+      this.client.kv.range(
+        {
+          key: Buffer.from(opts.startKey ?? prefix),
+          range_end: prefixEnd(prefix),
+          limit: opts.limit ?? 0,
+          ...(opts.revision ? { revision: opts.revision } : {}),
+        },
+        { deadline },
+      ),
+    );
+    return { kvs: res.kvs.map(toKV), revision: Number(res.header.revision), more: res.more };
+  }
+
+  /** The whole prefix at one revision, read page by page. */
+  async rangeAll(prefix: string): Promise<RangeResult> {
+    const first = await this.range(prefix, { limit: pageSize });
+    const kvs = [...first.kvs];
+    let more = first.more;
+    while (more) {
+      const next = await this.range(prefix, { startKey: kvs[kvs.length - 1].key + '\x00', limit: pageSize, revision: first.revision });
+      kvs.push(...next.kvs);
+      more = next.more;
+    }
+    return { kvs, revision: first.revision, more: false };
+  }
+
+  async currentRevision(): Promise<number> {
+    const res = await this.call('revision', (deadline) =>
+      this.client.kv.range({ key: Buffer.from('/registry/'), range_end: prefixEnd('/registry/'), count_only: true }, { deadline }),
+    );
+    return Number(res.header.revision);
+  }
+
+  /** Creates `key` only if absent; returns the new revision. */
+  async create(key: string, value: Buffer | string, extras: TxnExtras = {}, lease?: string): Promise<number> {
+    const res = await this.call('create', (deadline) =>
+      this.client.kv.txn(
+        {
+          compare: [{ key: Buffer.from(key), target: 'Create', result: 'Equal', create_revision: 0 }, ...(extras.compares ?? [])],
+          success: [{ request_put: { key: Buffer.from(key), value: Buffer.from(value), ...(lease ? { lease } : {}) } }, ...(extras.ops ?? [])],
+          failure: [{ request_range: { key: Buffer.from(key) } }],
+        },
+        { deadline },
+      ),
+    );
+    if (!res.succeeded) {
+      const exists = res.responses[0]?.response_range?.kvs?.length;
+      throw new StorageError(exists ? 'AlreadyExists' : 'Conflict', exists ? 'key exists' : 'a related key changed', key);
+    }
+    return Number(res.header.revision);
+  }
+
+  /** Replaces `key` only if its mod revision is still `modRevision`; returns the new revision. */
+  async update(key: string, value: Buffer | string, modRevision: number, extras: TxnExtras = {}, lease?: string): Promise<number> {
+    const res = await this.call('update', (deadline) =>
+      this.client.kv.txn(
+        {
+          compare: [{ key: Buffer.from(key), target: 'Mod', result: 'Equal', mod_revision: modRevision }, ...(extras.compares ?? [])],
+          success: [{ request_put: { key: Buffer.from(key), value: Buffer.from(value), ...(lease ? { lease } : {}) } }, ...(extras.ops ?? [])],
+          failure: [{ request_range: { key: Buffer.from(key) } }],
+        },
+        { deadline },
+      ),
+    );
+    if (!res.succeeded) {
+      const found = res.responses[0]?.response_range?.kvs?.length;
+      throw new StorageError(found ? 'Conflict' : 'NotFound', found ? 'the object has been modified' : 'not found', key);
+    }
+    return Number(res.header.revision);
+  }
+
+  /** Deletes `key` only if its mod revision is still `modRevision`; returns the new revision. */
+  async delete(key: string, modRevision: number, extras: TxnExtras = {}): Promise<number> {
+    const res = await this.call('delete', (deadline) =>
+      this.client.kv.txn(
+        {
+          compare: [{ key: Buffer.from(key), target: 'Mod', result: 'Equal', mod_revision: modRevision }, ...(extras.compares ?? [])],
+          success: [{ request_delete_range: { key: Buffer.from(key) } }, ...(extras.ops ?? [])],
+          failure: [{ request_range: { key: Buffer.from(key) } }],
+        },
+        { deadline },
+      ),
+    );
+    if (!res.succeeded) {
+      const found = res.responses[0]?.response_range?.kvs?.length;
+      throw new StorageError(found ? 'Conflict' : 'NotFound', found ? 'the object has been modified' : 'not found', key);
+    }
+    return Number(res.header.revision);
+  }
+
+  /** A raw transaction for the few callers that need more than one key (allocations, compaction bookkeeping). */
+  async txn(compare: ICompare[], success: IRequestOp[], failure: IRequestOp[] = []) {
+    return this.call('txn', (deadline) => this.client.kv.txn({ compare, success, failure }, { deadline }));
+  }
+
+  async grantLease(ttlSeconds: number): Promise<string> {
+    const res = await this.call('lease', (deadline) => this.client.leaseClient.leaseGrant({ TTL: ttlSeconds }, { deadline }));
+    return String(res.ID);
+  }
+
+  async compact(revision: number): Promise<void> {
+    await this.call('compact', (deadline) => this.client.kv.compact({ revision }, { deadline }));
+  }
+
+  /**
+   * Watches a prefix from `fromRevision` (inclusive). `onEvents` gets each batch in revision order; `onError`
+   * is called once when the watch can no longer continue (compaction, cancel) and the watcher is closed.
+   */
+  async watchPrefix(
+    prefix: string,
+    fromRevision: number,
+    onEvents: (events: StoreWatchEvent[]) => void,
+    onError: (err: StorageError) => void,
+  ): Promise<{ cancel(): void }> {
+    let watcher: Watcher | undefined;
+    let failed = false;
+    const fail = (err: StorageError) => {
+      if (failed) return;
+      failed = true;
+      watcher?.removeAllListeners();
+      // etcd3's cancel() can hang after a compaction error; never wait for it.
+      watcher?.cancel().catch(() => undefined);
+      onError(err);
+    };
+    watcher = await this.client.watch().prefix(prefix).startRevision(String(fromRevision)).withPreviousKV().create();
+    watcher.on('data', (res: IWatchResponse) => {
+      if (res.canceled || (res.compact_revision && res.compact_revision !== '0')) {
+        fail(new StorageError('Compacted', `watch canceled: ${res.cancel_reason || 'compacted at ' + res.compact_revision}`));
+        return;
+      }
+      if (!res.events?.length) return;
+      onEvents(
+        res.events.map((e) => ({
+          kind: e.type === 'Delete' ? 'delete' : 'put',
+          kv: toKV(e.kv),
+          prev: e.prev_kv ? toKV(e.prev_kv) : undefined,
+          revision: Number(e.kv.mod_revision),
+        })),
+      );
+    });
+    watcher.on('error', (err: Error) => fail(this.translate(err)));
+    return {
+      cancel: () => {
+        failed = true;
+        watcher?.removeAllListeners();
+        watcher?.cancel().catch(() => undefined);
+      },
+    };
+  }
+
+  close(): void {
+    this.client.close();
+  }
+}

@@ -1,0 +1,77 @@
+import path from 'node:path';
+import { ProcessHandle } from './process-handle';
+import { waitFor } from './wait-for';
+
+function apiserverBin(): string {
+  const pkg = require.resolve('@skiff/apiserver/package.json');
+  return path.join(path.dirname(pkg), 'bin', 'skiff-apiserver.js');
+}
+
+export interface TestApiserverOptions {
+  etcdEndpoint: string;
+  /** A fixed port (needed to restart on the same address); 0 lets the OS pick. */
+  port?: number;
+  extraArgs?: string[];
+}
+
+/** A real skiff-apiserver process, as built by `npm install` / `tsc -b`, on a loopback port. */
+export class TestApiserver {
+  private proc?: ProcessHandle;
+  port = 0;
+
+  private constructor(private readonly opts: TestApiserverOptions) {}
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  get pid(): number {
+    return this.proc?.pid ?? -1;
+  }
+
+  get output(): string {
+    return this.proc?.recentOutput ?? '';
+  }
+
+  static async start(opts: TestApiserverOptions): Promise<TestApiserver> {
+    const s = new TestApiserver(opts);
+    await s.launch();
+    return s;
+  }
+
+  private async launch(): Promise<void> {
+    this.proc = ProcessHandle.start('skiff-apiserver', process.execPath, [
+      apiserverBin(),
+      `--etcd-servers=${this.opts.etcdEndpoint}`,
+      '--bind-address=127.0.0.1',
+      `--port=${this.port || this.opts.port || 0}`,
+      ...(this.opts.extraArgs ?? []),
+    ]);
+    const m = await this.proc.waitForOutput(/listening on http:\/\/127\.0\.0\.1:(\d+)/);
+    this.port = Number(m[1]);
+    await waitFor(async () => (await fetch(`${this.url}/readyz`)).ok, { what: 'apiserver /readyz' });
+    // The system namespaces exist once bootstrap has run.
+    await waitFor(async () => (await fetch(`${this.url}/api/v1/namespaces/kube-node-lease`)).ok, { what: 'system namespaces' });
+  }
+
+  async stop(): Promise<void> {
+    await this.proc?.stop();
+  }
+
+  async kill(): Promise<void> {
+    await this.proc?.kill();
+  }
+
+  /** Starts the apiserver again on the same port. */
+  async restart(): Promise<void> {
+    await this.stop();
+    await this.launch();
+  }
+}
+
+/** etcd plus one apiserver: what an integration test needs. */
+export interface TestControlPlane {
+  etcd: import('./etcd').TestEtcd;
+  apiserver: TestApiserver;
+  stop(): Promise<void>;
+}

@@ -1,0 +1,82 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { freePort } from './free-port';
+import { ProcessHandle } from './process-handle';
+import { waitFor } from './wait-for';
+
+export function etcdBinary(): string {
+  try {
+    return execFileSync('sh', ['-c', 'command -v etcd'], { encoding: 'utf8' }).trim();
+  } catch {
+    throw new Error('etcd is not installed: run `apt-get install -y etcd-server etcd-client` (as root), then try again');
+  }
+}
+
+/** A real etcd on free loopback ports with its own data directory. */
+export class TestEtcd {
+  private proc?: ProcessHandle;
+
+  private constructor(
+    readonly dataDir: string,
+    readonly clientPort: number,
+    readonly peerPort: number,
+  ) {}
+
+  get endpoint(): string {
+    return `http://127.0.0.1:${this.clientPort}`;
+  }
+
+  get pid(): number {
+    return this.proc?.pid ?? -1;
+  }
+
+  static async start(): Promise<TestEtcd> {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'skiff-etcd-'));
+    const e = new TestEtcd(dataDir, await freePort(), await freePort());
+    await e.launch();
+    return e;
+  }
+
+  private async launch(): Promise<void> {
+    const url = `http://127.0.0.1:${this.clientPort}`;
+    const peer = `http://127.0.0.1:${this.peerPort}`;
+    this.proc = ProcessHandle.start('etcd', etcdBinary(), [
+      '--name', 'test',
+      '--data-dir', this.dataDir,
+      '--listen-client-urls', url,
+      '--advertise-client-urls', url,
+      '--listen-peer-urls', peer,
+      '--initial-advertise-peer-urls', peer,
+      '--initial-cluster', `test=${peer}`,
+      '--log-level', 'error',
+    ]);
+    await waitFor(
+      async () => {
+        if (!this.proc?.running) throw new Error(`etcd exited:\n${this.proc?.recentOutput}`);
+        const res = await fetch(`${url}/health`);
+        return res.ok;
+      },
+      { timeoutMs: 20_000, what: 'etcd to become healthy' },
+    );
+  }
+
+  /** Stops etcd (SIGKILL when `crash`), keeping its data. */
+  async stop(crash = false): Promise<void> {
+    if (crash) await this.proc?.kill();
+    else await this.proc?.stop();
+  }
+
+  /** Starts etcd again on the same ports and data. */
+  async restart(): Promise<void> {
+    await this.stop();
+    await this.launch();
+  }
+
+  /** Stops etcd and removes its data. */
+  async destroy(): Promise<void> {
+    await this.stop(true);
+    fs.rmSync(this.dataDir, { recursive: true, force: true });
+  }
+}

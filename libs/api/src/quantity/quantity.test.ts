@@ -1,3 +1,4 @@
+import * as api from '../index';
 import { quantityFormatMessage, quantitySuffixMessage, QuantityParseError } from './quantity-errors';
 import { compareQuantities, isValidQuantity, parseQuantity, Quantity } from './quantity';
 
@@ -292,8 +293,7 @@ describe('integer accessors', () => {
 });
 
 describe('package export', () => {
-  it('exports the Quantity class from the library index, not the schema builder of the same name', async () => {
-    const api = await import('../index');
+  it('exports the Quantity class from the library index, not the schema builder of the same name', () => {
     expect(api.Quantity).toBe(Quantity);
   });
 });

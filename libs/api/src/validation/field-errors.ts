@@ -9,7 +9,8 @@ export type FieldErrorType =
   | 'FieldValueForbidden'
   | 'FieldValueNotSupported'
   | 'FieldValueTooLong'
-  | 'FieldValueTypeInvalid';
+  | 'FieldValueTypeInvalid'
+  | 'FieldValueNotFound';
 
 export interface FieldError {
   type: FieldErrorType;
@@ -57,6 +58,7 @@ export const tooLong = (p: P, value: unknown, max: number): FieldError => ({
   value,
   detail: `must have at most ${max} bytes`,
 });
+export const notFound = (p: P, value: unknown): FieldError => ({ type: 'FieldValueNotFound', field: s(p), value });
 export const typeInvalid = (p: P, value: unknown, detail: string): FieldError => ({ type: 'FieldValueTypeInvalid', field: s(p), value, detail });
 
 function renderValue(v: unknown): string {
@@ -79,6 +81,8 @@ export function formatFieldError(e: FieldError): string {
       return `${e.field}: Unsupported value: ${renderValue(e.value)}${e.detail ? `: ${e.detail}` : ''}`;
     case 'FieldValueTooLong':
       return `${e.field}: Too long: ${e.detail ?? ''}`;
+    case 'FieldValueNotFound':
+      return `${e.field}: Not found: ${renderValue(e.value)}`;
     case 'FieldValueTypeInvalid':
       return `${e.field}: Invalid value: ${renderValue(e.value)}: ${e.detail ?? ''}`;
     default:

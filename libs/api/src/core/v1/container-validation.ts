@@ -2,6 +2,7 @@ import {
   duplicate,
   forbidden,
   invalid,
+  notFound,
   notSupported,
   required,
   type FieldError,
@@ -278,7 +279,7 @@ function validateVolumeMounts(
   mounts.forEach((m, i) => {
     const p = path.child('volumeMounts').index(i);
     if (!m.name) errs.push(required(p.child('name')));
-    else if (!volumeNames.has(m.name)) errs.push(invalid(p.child('name'), m.name, 'not found: must match the name of a volume'));
+    else if (!volumeNames.has(m.name)) errs.push(notFound(p.child('name'), m.name));
     if (!m.mountPath) errs.push(required(p.child('mountPath')));
     else if (mountPaths.has(m.mountPath)) errs.push(invalid(p.child('mountPath'), m.mountPath, 'must be unique'));
     mountPaths.add(m.mountPath);
@@ -292,7 +293,7 @@ function validateVolumeMounts(
   devices.forEach((d, i) => {
     const p = path.child('volumeDevices').index(i);
     if (!d.name) errs.push(required(p.child('name')));
-    else if (!volumeNames.has(d.name)) errs.push(invalid(p.child('name'), d.name, 'not found: must match the name of a persistentVolumeClaim volume'));
+    else if (!volumeNames.has(d.name)) errs.push(notFound(p.child('name'), d.name));
     if (!d.devicePath) errs.push(required(p.child('devicePath')));
     else if (devicePaths.has(d.devicePath)) errs.push(invalid(p.child('devicePath'), d.devicePath, 'must be unique'));
     else if (mountPaths.has(d.devicePath)) errs.push(invalid(p.child('devicePath'), d.devicePath, 'must not be the same as an existing volumeMount'));

@@ -1,0 +1,114 @@
+#!/usr/bin/env node
+// `npm start`: runs a local Skiff control plane (etcd + apiserver) in the foreground and prints how to point
+// kubectl at it. State lives in .skiff/ at the repository root; Ctrl-C stops everything it started.
+const { spawn, execFileSync } = require('node:child_process');
+const fs = require('node:fs');
+const net = require('node:net');
+const path = require('node:path');
+
+const root = path.resolve(__dirname, '..', '..');
+const stateDir = process.env.SKIFF_STATE_DIR || path.join(root, '.skiff');
+
+execFileSync(process.execPath, [path.join(__dirname, 'require-etcd.js')], { stdio: 'inherit' });
+if (!fs.existsSync(path.join(root, 'apps/apiserver/dist/main.js'))) {
+  console.error('building the workspace (tsc -b) ...');
+  execFileSync('npx', ['tsc', '-b'], { cwd: root, stdio: 'inherit' });
+}
+
+function portFree(port) {
+  return new Promise((resolve) => {
+    const s = net.createServer();
+    s.once('error', () => resolve(false));
+    s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
+  });
+}
+
+async function pickPort(preferred) {
+  if (await portFree(preferred)) return preferred;
+  return new Promise((resolve) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitHttp(url, what, child) {
+  for (let i = 0; i < 200; i++) {
+    if (child.exitCode !== null) throw new Error(`${what} exited with code ${child.exitCode}`);
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${what} did not become ready at ${url}`);
+}
+
+async function main() {
+  fs.mkdirSync(stateDir, { recursive: true });
+  const etcdPort = await pickPort(Number(process.env.SKIFF_ETCD_PORT || 2379));
+  const peerPort = await pickPort(etcdPort === 2379 ? 2380 : 0);
+  const apiPort = await pickPort(Number(process.env.SKIFF_API_PORT || 8080));
+  const etcdUrl = `http://127.0.0.1:${etcdPort}`;
+  const children = [];
+  const stopAll = (code) => {
+    for (const c of children.reverse()) if (c.exitCode === null) c.kill('SIGTERM');
+    setTimeout(() => process.exit(code), 300);
+  };
+  process.on('SIGINT', () => stopAll(0));
+  process.on('SIGTERM', () => stopAll(0));
+
+  const etcdLog = fs.openSync(path.join(stateDir, 'etcd.log'), 'a');
+  const etcd = spawn('etcd', [
+    '--name', 'skiff', '--data-dir', path.join(stateDir, 'etcd'),
+    '--listen-client-urls', etcdUrl, '--advertise-client-urls', etcdUrl,
+    '--listen-peer-urls', `http://127.0.0.1:${peerPort}`, '--initial-advertise-peer-urls', `http://127.0.0.1:${peerPort}`,
+    '--initial-cluster', `skiff=http://127.0.0.1:${peerPort}`,
+  ], { stdio: ['ignore', etcdLog, etcdLog] });
+  children.push(etcd);
+  await waitHttp(`${etcdUrl}/health`, 'etcd', etcd);
+
+  const apiserver = spawn(process.execPath, [
+    path.join(root, 'apps/apiserver/bin/skiff-apiserver.js'),
+    `--etcd-servers=${etcdUrl}`, '--bind-address=127.0.0.1', `--port=${apiPort}`,
+  ], { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, SKIFF_LOG_FORMAT: process.env.SKIFF_LOG_FORMAT || 'text' } });
+  children.push(apiserver);
+  apiserver.on('exit', (code) => {
+    console.error(`skiff-apiserver exited (${code}); stopping`);
+    stopAll(1);
+  });
+  await waitHttp(`http://127.0.0.1:${apiPort}/readyz`, 'apiserver', apiserver);
+
+  const kubeconfig = path.join(stateDir, 'kubeconfig');
+  fs.writeFileSync(
+    kubeconfig,
+    [
+      'apiVersion: v1',
+      'kind: Config',
+      'clusters:',
+      `- name: skiff\n  cluster:\n    server: http://127.0.0.1:${apiPort}`,
+      'users:',
+      '- name: skiff-admin\n  user: {}',
+      'contexts:',
+      '- name: skiff\n  context:\n    cluster: skiff\n    user: skiff-admin\n    namespace: default',
+      'current-context: skiff',
+      '',
+    ].join('\n'),
+  );
+  console.log(`
+Skiff control plane is running.
+  etcd:       ${etcdUrl} (data in ${path.join(stateDir, 'etcd')})
+  apiserver:  http://127.0.0.1:${apiPort}
+
+Point kubectl at it:
+  export KUBECONFIG=${kubeconfig}
+  kubectl get namespaces
+
+Press Ctrl-C to stop.`);
+}
+
+main().catch((e) => {
+  console.error(`error: ${e.message}`);
+  process.exit(1);
+});

@@ -1,7 +1,7 @@
 import { ObjectMetaSchema } from '../../meta/object-meta';
 import { Bool, Int, Int64, List, Opt, Str, StrEnum, Struct, Time, type Static } from '../../schema/builders';
 import { defineResource, kindHeader } from '../../scheme/define-resource';
-import { ObjectReferenceSchema } from '../../apps/v1/object-reference';
+import { ObjectReferenceSchema } from '../../core/v1/object-reference';
 import { validateCronJob } from './cron-job-validation';
 import { defaultJobTemplatePod } from './job-defaults';
 import { JobSpecSchema } from './job';

@@ -1,6 +1,6 @@
 import { Bool, Int, List, ListSet, Opt, Str, StrEnum, StringMap, Struct, type Static } from '../../schema/builders';
 import { defineResource, kindHeader } from '../../scheme/define-resource';
-import { ObjectReferenceSchema } from '../../apps/v1/object-reference';
+import { ObjectReferenceSchema } from '../../core/v1/object-reference';
 import { validateEndpointSlice, validateEndpointSliceUpdate } from './endpoint-slice-validation';
 
 export const endpointSliceAddressTypes = ['IPv4', 'IPv6', 'FQDN'] as const;

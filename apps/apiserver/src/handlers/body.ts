@@ -1,4 +1,5 @@
 import type { Request } from 'express';
+import { parse as parseTolerant, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import { parseDocument } from 'yaml';
 import { badRequest, tooLarge, unsupportedMediaType } from './status-error';
 
@@ -36,15 +37,17 @@ function lineAndColumn(text: string, offset: number): string {
   return `line ${line}, column ${col}`;
 }
 
-/** Parses JSON, reporting the position of a syntax error as line and column. */
+/** Parses JSON, reporting where a syntax error is as line and column. */
 export function parseJSON(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch (e) {
-    const msg = (e as Error).message;
-    const pos = /position (\d+)/.exec(msg);
-    const where = pos ? ` at ${lineAndColumn(text, Number(pos[1]))}` : '';
-    throw badRequest(`error decoding JSON${where}: ${msg}`);
+    // JSON.parse does not always say where it failed; a position-reporting parser finds the spot.
+    const errors: ParseError[] = [];
+    parseTolerant(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+    const first = errors[0];
+    const where = first ? ` at ${lineAndColumn(text, first.offset)}: ${printParseErrorCode(first.error)}` : `: ${(e as Error).message}`;
+    throw badRequest(`error decoding JSON${where}`);
   }
 }
 

@@ -60,13 +60,14 @@ export function parseRequestInfo(method: string, path: string, query: Record<str
       verb = name === undefined ? (isWatch ? 'watch' : 'list') : isWatch ? 'watch' : 'get';
       break;
     case 'POST':
+      // POST goes to a collection, or to a subresource such as pods/x/binding.
+      if (name !== undefined && !subresource) return { ok: false, code: 405, message: `the server does not allow this method on the requested resource (post ${resource} ${name})` };
       verb = 'create';
       break;
     case 'PUT':
-      verb = 'update';
-      break;
     case 'PATCH':
-      verb = 'patch';
+      if (name === undefined) return { ok: false, code: 405, message: `the server does not allow this method on the requested resource (${method.toLowerCase()} ${resource})` };
+      verb = method === 'PUT' ? 'update' : 'patch';
       break;
     case 'DELETE':
       verb = name === undefined ? 'deletecollection' : 'delete';

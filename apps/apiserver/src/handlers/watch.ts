@@ -25,7 +25,6 @@ export function serveWatch(req: Request, res: Response, type: ResourceType, cach
   res.status(200);
   res.setHeader('Content-Type', 'application/json');
   res.setHeader('Cache-Control', 'no-cache, private');
-  res.flushHeaders();
 
   let open = true;
   let unregister: () => void = () => undefined;
@@ -84,6 +83,8 @@ export function serveWatch(req: Request, res: Response, type: ResourceType, cach
     unregister();
     return;
   }
+  // Headers go out once the watcher is registered, so a client that has them misses no later change.
+  res.flushHeaders();
   // Without a timeout the stream stays open for 30-60 minutes, like Kubernetes' min-request-timeout.
   const seconds = q.timeoutSeconds && q.timeoutSeconds > 0 ? q.timeoutSeconds : 1800 * (1 + Math.random());
   timer = setTimeout(finish, seconds * 1000);

@@ -22,32 +22,46 @@ export async function call<T = any>(base: string, method: string, path: string, 
   return { status: res.status, body: parsed as T, headers: res.headers, text };
 }
 
-/** Reads a watch stream's events until `until` says stop or the deadline passes. */
-export async function readWatch(base: string, path: string, until: (events: any[]) => boolean, timeoutMs = 10_000): Promise<any[]> {
+/**
+ * Opens a watch and reads its events until `until` says stop or the deadline passes. `connected` resolves once
+ * the server has sent the headers, which it does only after the watch is registered.
+ */
+export function openWatch(base: string, path: string, until: (events: any[]) => boolean, timeoutMs = 10_000): { connected: Promise<void>; events: Promise<any[]> } {
   const ctrl = new AbortController();
-  const timer = setTimeout(() => ctrl.abort(), timeoutMs);
-  const events: any[] = [];
-  try {
-    const res = await fetch(base + path, { signal: ctrl.signal });
-    const reader = res.body!.getReader();
-    let buf = '';
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      buf += Buffer.from(value).toString();
-      let nl: number;
-      while ((nl = buf.indexOf('\n')) >= 0) {
-        const line = buf.slice(0, nl);
-        buf = buf.slice(nl + 1);
-        if (line.trim()) events.push(JSON.parse(line));
+  let onConnected!: () => void;
+  const connected = new Promise<void>((r) => (onConnected = r));
+  const events = (async () => {
+    const timer = setTimeout(() => ctrl.abort(), timeoutMs);
+    const evs: any[] = [];
+    try {
+      const res = await fetch(base + path, { signal: ctrl.signal });
+      onConnected();
+      const reader = res.body!.getReader();
+      let buf = '';
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        buf += Buffer.from(value).toString();
+        let nl: number;
+        while ((nl = buf.indexOf('\n')) >= 0) {
+          const line = buf.slice(0, nl);
+          buf = buf.slice(nl + 1);
+          if (line.trim()) evs.push(JSON.parse(line));
+        }
+        if (until(evs)) break;
       }
-      if (until(events)) break;
+    } catch (e) {
+      if ((e as Error).name !== 'AbortError') throw e;
+    } finally {
+      clearTimeout(timer);
+      onConnected();
+      ctrl.abort();
     }
-  } catch (e) {
-    if ((e as Error).name !== 'AbortError') throw e;
-  } finally {
-    clearTimeout(timer);
-    ctrl.abort();
-  }
-  return events;
+    return evs;
+  })();
+  return { connected, events };
+}
+
+export function readWatch(base: string, path: string, until: (events: any[]) => boolean, timeoutMs = 10_000): Promise<any[]> {
+  return openWatch(base, path, until, timeoutMs).events;
 }

@@ -9,7 +9,7 @@ import { patchApplierFor } from './patch';
 import type { RequestInfo } from './request-info';
 import { parseSelection } from './selection';
 import { badRequest, methodNotAllowed, notFound } from './status-error';
-import { serveSubresource } from './subresources';
+import { bindPod, serveSubresource } from './subresources';
 import { serveWatch } from './watch';
 import { deleteOptionsFrom, intParam, isDryRun } from './write-options';
 
@@ -66,6 +66,12 @@ export async function serveResource(ctx: ApiContext, info: RequestInfo, req: Req
     }
     case 'create': {
       const body = await readObjectBody(req);
+      if (type.group === '' && type.resource === 'bindings') {
+        // The bindings resource is not stored: creating one binds the pod it names.
+        const podName = (body.metadata as { name?: string } | undefined)?.name;
+        if (!podName) throw badRequest('Binding is invalid: metadata.name: Required value: the name of the pod to bind');
+        return bindPod(ctx, namespace!, podName, body, res, isDryRun(query));
+      }
       const { obj, warnings } = decodeObject(type, body, fieldValidationOf(query));
       const bodyNs = obj.metadata.namespace;
       if (type.namespaced && bodyNs && namespace && bodyNs !== namespace) {

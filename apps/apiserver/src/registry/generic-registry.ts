@@ -80,13 +80,15 @@ export class GenericRegistry {
 
   async create(namespace: string | undefined, input: KObject, ctx: WriteContext): Promise<KObject> {
     const t = this.type;
-    const obj = input;
-    obj.metadata ??= {};
-    if (obj.metadata.resourceVersion) throw badRequest('resourceVersion should not be set on objects to be created');
-    if (t.namespaced) obj.metadata.namespace = namespace;
-    else delete obj.metadata.namespace;
-    const generated = !obj.metadata.name && !!obj.metadata.generateName;
+    input.metadata ??= {};
+    if (input.metadata.resourceVersion) throw badRequest('resourceVersion should not be set on objects to be created');
+    if (t.namespaced) input.metadata.namespace = namespace;
+    else delete input.metadata.namespace;
+    const generated = !input.metadata.name && !!input.metadata.generateName;
+    // Each attempt starts from what the client sent: a retry must not mistake our own allocations for its choices.
+    const pristine = this.strategy.createExtras || generated ? deepClone(input) : input;
     for (let attempt = 0; ; attempt++) {
+      const obj = attempt === 0 ? input : deepClone(pristine);
       if (generated) obj.metadata.name = obj.metadata.generateName + randomSuffix();
       initObjectMeta(obj, t.tracksGeneration);
       if (t.hasStatusSubresource) delete obj.status;

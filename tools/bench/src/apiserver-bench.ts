@@ -35,7 +35,7 @@ async function run(opts: BenchOptions, own: OwnControlPlane): Promise<void> {
   } else {
     progress('starting etcd and skiff-apiserver on loopback ports');
     const cp = await own.start();
-    target = { url: new URL(cp.apiserver.url), pid: cp.apiserver.pid, startedByBenchmark: true };
+    target = { url: new URL(cp.apiserver.url), pid: cp.apiserver.pid, etcdPid: cp.etcd.pid, startedByBenchmark: true };
   }
   const result = await runApiserverBench(target, {
     pods: opts.pods,

@@ -35,6 +35,8 @@ export interface BenchResult {
   watchModified: { updates: number; delivered: number; missing: number; beforeResponse: number; latencyMs: ReportedLatency };
   listFromCache: { items: number; bytes: number; warmups: number; rounds: number; latencyMs: ReportedLatency };
   listFromEtcd: { items: number; bytes: number; pages: number; pageLimit: number; ms: number | null };
+  /** CPU seconds each process used while the pods were created: tells a CPU-bound server from a waiting one. */
+  cpuDuringCreates: { wallSeconds: number | null; apiserverSeconds: number | null; apiserverMsPerCreate: number | null; etcdSeconds: number | null; benchmarkClientSeconds: number | null };
   apiserverMemory: { pid: number; baselineRssMiB: number | null; rssAfterCreatesMiB: number | null; peakRssMiB: number | null } | { unavailable: string };
   watchEndedEarly?: string;
   goals: GoalResult[];

@@ -17,6 +17,7 @@ function measured(over: Partial<Omit<BenchResult, 'goals'>> = {}): Omit<BenchRes
     watchModified: { updates: 200, delivered: 200, missing: 0, beforeResponse: 0, latencyMs: latency(0.5, 6) },
     listFromCache: { items: 2000, bytes: 5_000_000, warmups: 3, rounds: 20, latencyMs: latency(61, 70) },
     listFromEtcd: { items: 2000, bytes: 5_000_000, pages: 4, pageLimit: 500, ms: 200 },
+    cpuDuringCreates: { wallSeconds: 1.5, apiserverSeconds: 1.2, apiserverMsPerCreate: 0.6, etcdSeconds: 0.5, benchmarkClientSeconds: 0.3 },
     apiserverMemory: { pid: 42, baselineRssMiB: 80, rssAfterCreatesMiB: 150, peakRssMiB: 170 },
     environment: { node: 'v20', platform: 'linux', cpus: 2 },
     ...over,

@@ -49,6 +49,11 @@ export function renderTable(r: BenchResult): string {
   lines.push(latencyRow('list from watch cache (resourceVersion=0)', `${l.items} items, ${mib(l.bytes)}`, l.latencyMs, w));
   const e = r.listFromEtcd;
   lines.push(row(['list from etcd (consistent, paged)', `${e.items} items, ${e.pages} pages`, ms(e.ms), '', ''], w) + '  (total)');
+  const cpu = r.cpuDuringCreates;
+  lines.push(
+    `CPU used during creates (${num(cpu.wallSeconds, 2)} s wall): apiserver ${num(cpu.apiserverSeconds, 2)} s (${num(cpu.apiserverMsPerCreate, 2)} ms per create), ` +
+      `etcd ${num(cpu.etcdSeconds, 2)} s, benchmark client ${num(cpu.benchmarkClientSeconds, 2)} s`,
+  );
   const mem = r.apiserverMemory;
   if ('pid' in mem) {
     lines.push(row(['apiserver RSS after creates', `pid ${mem.pid}`, `${num(mem.rssAfterCreatesMiB)} MiB`, '', ''], w) + `  (at start ${num(mem.baselineRssMiB)} MiB, peak ${num(mem.peakRssMiB)} MiB)`);

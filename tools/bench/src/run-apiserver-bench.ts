@@ -1,4 +1,5 @@
 import os from 'node:os';
+import { performance } from 'node:perf_hooks';
 import { randomBytes } from 'node:crypto';
 import { runLabel } from './bench-pod';
 import type { BenchResult } from './bench-result';
@@ -9,14 +10,16 @@ import { evaluateGoals } from './goals';
 import { listFromCache, listFromEtcd } from './list-phase';
 import { LoopbackClient } from './loopback-client';
 import { PodWatch } from './pod-watch';
+import { ownCpuSeconds, readProcessCpuSeconds } from './process-cpu';
 import { readProcessMemory } from './process-memory';
 import { perSecond, rounded, summarize } from './stats';
 import { quietUpdates } from './update-phase';
 
 export interface BenchTarget {
   url: URL;
-  /** The apiserver's PID, when its memory can be read. */
+  /** The apiserver's PID, when its memory and CPU can be read. */
   pid?: number;
+  etcdPid?: number;
   startedByBenchmark: boolean;
 }
 
@@ -52,7 +55,9 @@ export async function runApiserverBench(target: BenchTarget, o: RunOptions): Pro
     watch = await PodWatch.open(target.url, `${podsPath}?watch=1&resourceVersion=${head.metadata.resourceVersion}&timeoutSeconds=${o.timeoutSeconds}`);
 
     progress(`creating ${o.pods} pods with ${o.concurrency} requests in flight (run ${runId})`);
+    const cpuBefore = cpuSnapshot(target);
     const creates = await createPods(client, watch, { pods: o.pods, concurrency: o.concurrency, runId, namespace, deadline, eventWaitMs });
+    const cpuAfter = cpuSnapshot(target);
     const memoryAfterCreates = target.pid ? readProcessMemory(target.pid) : undefined;
     if (creates.created === 0) throw new Error(`no pod could be created: ${creates.firstError ?? 'unknown error'}`);
 
@@ -98,6 +103,13 @@ export async function runApiserverBench(target: BenchTarget, o: RunOptions): Pro
       },
       listFromCache: { items: cached.items, bytes: cached.bytes, warmups: 3, rounds: 20, latencyMs: reportLatency(summarize(cached.latenciesMs)) },
       listFromEtcd: { items: consistent.items, bytes: consistent.bytes, pages: consistent.pages, pageLimit, ms: rounded(consistent.ms, 3) },
+      cpuDuringCreates: {
+        wallSeconds: rounded((cpuAfter.at - cpuBefore.at) / 1000, 3),
+        apiserverSeconds: rounded(cpuAfter.apiserver - cpuBefore.apiserver, 2),
+        apiserverMsPerCreate: rounded(((cpuAfter.apiserver - cpuBefore.apiserver) * 1000) / creates.created, 3),
+        etcdSeconds: rounded(cpuAfter.etcd - cpuBefore.etcd, 2),
+        benchmarkClientSeconds: rounded(cpuAfter.client - cpuBefore.client, 2),
+      },
       apiserverMemory: target.pid
         ? {
             pid: target.pid,
@@ -121,4 +133,14 @@ export async function runApiserverBench(target: BenchTarget, o: RunOptions): Pro
     }
     client.close();
   }
+}
+
+/** CPU seconds used so far by each process we know; NaN for one we cannot read (reported as null). */
+function cpuSnapshot(target: BenchTarget): { at: number; apiserver: number; etcd: number; client: number } {
+  return {
+    at: performance.now(),
+    apiserver: (target.pid && readProcessCpuSeconds(target.pid)) ?? NaN,
+    etcd: (target.etcdPid && readProcessCpuSeconds(target.etcdPid)) ?? NaN,
+    client: ownCpuSeconds(),
+  };
 }

@@ -313,6 +313,8 @@ describe('Lister and indexes', () => {
     expect(names(informer.lister.list(web))).toEqual(['web-1', 'web-2']);
     expect(names(informer.lister.listInNamespace('ns1'))).toEqual(['db-1', 'web-1']);
     expect(names(informer.lister.listInNamespace('ns2', web))).toEqual(['web-2']);
+    expect(names(informer.lister.list('app in (web, db),app!=db'))).toEqual(['web-1', 'web-2']);
+    expect(names(informer.lister.listInNamespace('ns1', 'app'))).toEqual(['db-1', 'web-1']);
     expect(names(informer.lister.byIndex('podsByNodeName', 'node-a'))).toEqual(['web-1', 'web-2']);
     expect(names(informer.lister.byIndex('podsByNodeName', ''))).toEqual(['pending']);
     expect(informer.lister.get('ns2', 'web-1')).toBeUndefined();

@@ -1,10 +1,8 @@
-import type { KObject } from '@skiff/api';
+import { parseLabelSelector, type KObject, type LabelSelectorMatcher } from '@skiff/api';
 import { Indexer, namespaceIndex } from './indexer';
 
-/** Anything that decides whether a label set matches, such as @skiff/api's parsed label selectors. */
-export interface LabelMatcher {
-  matches(labels: Record<string, string>): boolean;
-}
+/** A parsed label selector, or its query-string form (`app=web,tier!=db`) which is parsed on use. */
+export type LabelSelectorInput = Pick<LabelSelectorMatcher, 'matches'> | string;
 
 /** Reads an informer's cache; never calls the server. Returned objects are shared and must not be mutated. */
 export class Lister<T extends KObject = KObject> {
@@ -14,11 +12,11 @@ export class Lister<T extends KObject = KObject> {
     private readonly namespaced = true,
   ) {}
 
-  list(selector?: LabelMatcher): T[] {
+  list(selector?: LabelSelectorInput): T[] {
     return filterByLabels(this.indexer.list(), selector);
   }
 
-  listInNamespace(namespace: string, selector?: LabelMatcher): T[] {
+  listInNamespace(namespace: string, selector?: LabelSelectorInput): T[] {
     const inNamespace = this.indexer.hasIndex(namespaceIndex)
       ? this.indexer.byIndex(namespaceIndex, namespace)
       : this.indexer.list().filter((o) => (o.metadata.namespace ?? '') === namespace);
@@ -35,6 +33,8 @@ export class Lister<T extends KObject = KObject> {
   }
 }
 
-function filterByLabels<T extends KObject>(objs: T[], selector?: LabelMatcher): T[] {
-  return selector ? objs.filter((o) => selector.matches(o.metadata.labels ?? {})) : objs;
+function filterByLabels<T extends KObject>(objs: T[], selector?: LabelSelectorInput): T[] {
+  if (selector === undefined) return objs;
+  const matcher = typeof selector === 'string' ? parseLabelSelector(selector) : selector;
+  return objs.filter((o) => matcher.matches(o.metadata.labels ?? {}));
 }

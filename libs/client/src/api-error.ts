@@ -60,15 +60,16 @@ export function apiErrorFromResponse(code: number, body: string, method: string,
 }
 
 /** client-go's rule: a known reason decides; only an unknown or missing reason falls back to the code. */
-function matches(err: unknown, reasons: string[], code: number): boolean {
+function matches(err: unknown, reasons: string[], code?: number): boolean {
   if (!(err instanceof ApiError)) return false;
   const reason = err.status.reason;
   if (reason && knownReasons.has(reason)) return reasons.includes(reason);
-  return err.code === code;
+  return code !== undefined && err.code === code;
 }
 
 export const isNotFound = (err: unknown) => matches(err, ['NotFound'], 404);
-export const isAlreadyExists = (err: unknown) => matches(err, ['AlreadyExists'], -1);
+/** 409 alone is ambiguous (Conflict shares it), so only the reason counts. */
+export const isAlreadyExists = (err: unknown) => matches(err, ['AlreadyExists']);
 export const isConflict = (err: unknown) => matches(err, ['Conflict'], 409);
 export const isGone = (err: unknown) => matches(err, ['Gone', 'Expired'], 410);
 export const isInvalid = (err: unknown) => matches(err, ['Invalid'], 422);

@@ -182,6 +182,22 @@ describe('HttpKubeClient watch', () => {
     expect(seen[0].url).toBe('/api/v1/pods?resourceVersion=1&watch=true');
   });
 
+  it('delivers what arrived, then throws, when the connection drops mid-stream', async () => {
+    handler = (req, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.write(JSON.stringify({ type: 'ADDED', object: pod('a') }) + '\n' + '{"type":"ADD');
+      setTimeout(() => req.socket.destroy(), 5);
+    };
+    const names: string[] = [];
+    const err = await (async () => {
+      for await (const ev of client().watch(pods, 'default', {})) names.push(ev.object.metadata.name!);
+    })().catch((e) => e);
+    expect(names).toEqual(['a']);
+    expect(err).toBeInstanceOf(Error);
+    expect(err).not.toBeInstanceOf(ApiError);
+    expect(err.message).toMatch(/^(watch|GET) \/api\/v1\/namespaces\/default\/pods\?watch=true: /);
+  });
+
   it('closes the connection when stopped', async () => {
     let closed!: () => void;
     const connectionClosed = new Promise<void>((r) => (closed = r));

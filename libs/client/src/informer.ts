@@ -130,6 +130,7 @@ export class Informer<T extends KObject = KObject> {
     return {
       replace: (items) => {
         const seen = new Set<string>();
+        // As in client-go, every object a relist returns that was already cached is reported as an update, changed or not.
         for (const obj of items) {
           seen.add(objectKey(obj));
           this.store(obj);

@@ -1,6 +1,7 @@
 import { labelSelectorFromObject, type DeleteOptions, type KObject } from '@skiff/api';
 import { anonymousUser } from '../admission/admission';
 import { registryByName, type ApiContext } from './api-context';
+import { objectOf } from '../storage/watch-cache';
 import { StatusError, tooManyRequests } from './status-error';
 
 interface PDB extends KObject {
@@ -25,7 +26,7 @@ export async function evictPod(ctx: ApiContext, namespace: string, name: string,
     await pdbs.cache.start();
     const covering = pdbs.cache
       .list(`/registry/${pdbs.type.etcdPrefix}/${namespace}/`)
-      .map((c) => c.obj as PDB)
+      .map((c) => objectOf(c) as PDB)
       .filter((p) => {
         try {
           const sel = labelSelectorFromObject(p.spec?.selector);

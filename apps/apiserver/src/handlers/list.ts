@@ -3,14 +3,16 @@ import { apiVersionOf } from '@skiff/api';
 import type { EtcdStore } from '../storage/etcd-store';
 import { collectionPrefix, decodeStored } from '../storage/keys';
 import { isStorageError } from '../storage/storage-error';
-import type { WatchCache } from '../storage/watch-cache';
+import { viewOf } from '../storage/selectable-view';
+import { objectOf, type WatchCache } from '../storage/watch-cache';
 import type { Selection } from './selection';
 import { badRequest, fromStorage, gone } from './status-error';
 
 /** A list result as pre-serialised items, so cached objects are never stringified twice. */
 export interface ListResult {
   itemsJson: string[];
-  objects: KObject[];
+  /** The items as objects; parsed on demand for cache results. */
+  objects(): KObject[];
   resourceVersion: string;
   continueToken?: string;
   remainingItemCount?: number;
@@ -61,8 +63,8 @@ export async function listObjects(type: ResourceType, store: EtcdStore, cache: W
 
   const fromCache = cache.ready && !q.continue && match !== 'Exact' && rv !== undefined && rv !== '' && (rvNum === 0 || rvNum <= cache.revision);
   if (fromCache) {
-    const items = cache.list(collectionPrefix(type, sel.namespace)).filter((c) => sel.matches(c.obj));
-    return { itemsJson: items.map((c) => c.json), objects: items.map((c) => c.obj), resourceVersion: String(cache.revision) };
+    const items = cache.list(collectionPrefix(type, sel.namespace)).filter((c) => sel.matches(c.view));
+    return { itemsJson: items.map((c) => c.json), objects: () => items.map(objectOf), resourceVersion: String(cache.revision) };
   }
   return listFromEtcd(type, store, sel, q, match === 'Exact' ? rvNum : 0);
 }
@@ -92,7 +94,7 @@ async function listFromEtcd(type: ResourceType, store: EtcdStore, sel: Selection
       for (const kv of page.kvs) {
         lastKey = kv.key;
         const obj = decodeStored(kv.value, kv.modRevision);
-        if (!sel.matches(obj)) continue;
+        if (!sel.matches(viewOf(type, obj))) continue;
         objects.push(obj);
         itemsJson.push(JSON.stringify(obj));
         if (limit && objects.length === limit) {
@@ -111,7 +113,7 @@ async function listFromEtcd(type: ResourceType, store: EtcdStore, sel: Selection
     }
     throw fromStorage(e, type, '');
   }
-  const result: ListResult = { itemsJson, objects, resourceVersion: String(revision) };
+  const result: ListResult = { itemsJson, objects: () => objects, resourceVersion: String(revision) };
   if (nextStart) {
     // Only a page that stopped early knows more may follow; check cheaply whether anything does.
     const rest = await store.range(prefix, { startKey: nextStart, limit: 1, revision }).catch((e) => {

@@ -6,6 +6,7 @@ import { mediaTypeOf, parseJSON, parseYAML, readBody, readObjectBody } from './b
 import { decodeObject, fieldValidationOf } from './decode';
 import { listBody, listObjects } from './list';
 import { patchApplierFor } from './patch';
+import { serialized } from '../storage/serialized';
 import type { RequestInfo } from './request-info';
 import { parseSelection } from './selection';
 import { badRequest, methodNotAllowed, notFound } from './status-error';
@@ -16,7 +17,7 @@ import { deleteOptionsFrom, intParam, isDryRun } from './write-options';
 type Query = Record<string, unknown>;
 
 export function sendJSON(res: Response, code: number, body: unknown): void {
-  const text = typeof body === 'string' ? body : JSON.stringify(body);
+  const text = typeof body === 'string' ? body : typeof body === 'object' && body !== null ? serialized(body) : JSON.stringify(body);
   res.status(code).type('application/json').send(text);
 }
 
@@ -109,7 +110,7 @@ export async function serveResource(ctx: ApiContext, info: RequestInfo, req: Req
       const sel = parseSelection(type, namespace, query);
       const listed = await listObjects(type, ctx.store, registry.cache, sel, {});
       const deleted: KObject[] = [];
-      for (const obj of listed.objects) {
+      for (const obj of listed.objects()) {
         try {
           deleted.push(await registry.delete(obj.metadata.namespace, obj.metadata.name!, opts, { user, dryRun: isDryRun(query, opts) }));
         } catch (e) {

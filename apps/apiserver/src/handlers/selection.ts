@@ -1,4 +1,5 @@
-import { parseFieldSelector, parseLabelSelector, type KObject, type ResourceType } from '@skiff/api';
+import { parseFieldSelector, parseLabelSelector, type ResourceType } from '@skiff/api';
+import type { SelectableView } from '../storage/selectable-view';
 import { badRequest } from './status-error';
 
 /** Which objects a list or watch wants: namespace, label selector and field selector together. */
@@ -6,21 +7,12 @@ export interface Selection {
   namespace?: string;
   labelSelector: string;
   fieldSelector: string;
-  matches(obj: KObject): boolean;
+  matches(view: SelectableView): boolean;
   /** True when nothing narrows the selection beyond the namespace. */
   everything: boolean;
 }
 
 const alwaysSelectable = ['metadata.name', 'metadata.namespace'];
-
-/** Field values of an object for field selectors: metadata.name, metadata.namespace and the kind's own. */
-export function fieldsOf(type: ResourceType, obj: KObject): Record<string, string> {
-  return {
-    'metadata.name': obj.metadata.name ?? '',
-    'metadata.namespace': obj.metadata.namespace ?? '',
-    ...(type.selectableFields?.(obj) ?? {}),
-  };
-}
 
 function selectableFieldNames(type: ResourceType): string[] {
   try {
@@ -56,10 +48,10 @@ export function parseSelection(type: ResourceType, namespace: string | undefined
     labelSelector: ls,
     fieldSelector: fs,
     everything: labelsEmpty && fieldsEmpty,
-    matches(obj: KObject) {
-      if (namespace && obj.metadata.namespace !== namespace) return false;
-      if (!labelsEmpty && !labels.matches(obj.metadata.labels ?? {})) return false;
-      if (!fieldsEmpty && !fields.matches(fieldsOf(type, obj))) return false;
+    matches(view: SelectableView) {
+      if (namespace && view.namespace !== namespace) return false;
+      if (!labelsEmpty && !labels.matches(view.labels)) return false;
+      if (!fieldsEmpty && !fields.matches(view.fields)) return false;
       return true;
     },
   };

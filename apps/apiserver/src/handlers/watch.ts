@@ -54,7 +54,7 @@ export function serveWatch(req: Request, res: Response, type: ResourceType, cach
   const watcher: CacheWatcher = {
     startRv: 0,
     wantsBookmarks: q.allowWatchBookmarks,
-    matches: (obj) => sel.matches(obj),
+    matches: (view) => sel.matches(view),
     deliver: (t, c) => write(`{"type":"${t}","object":${c.json}}\n`),
     bookmark: (r) => {
       write(`{"type":"BOOKMARK","object":{"kind":${JSON.stringify(type.kind)},"apiVersion":${JSON.stringify(apiVersionOf(type))},"metadata":{"resourceVersion":"${r}"}}}\n`);

@@ -104,8 +104,10 @@ export class GenericRegistry {
         const { extras, retriable } = (await this.strategy.createExtras?.(obj)) ?? { extras: {}, retriable: false };
         const lease = this.strategy.ttlSeconds && this.leases ? await this.leases.leaseFor(this.strategy.ttlSeconds) : undefined;
         try {
-          const rev = await this.store.create(this.key(namespace, name), encodeForStorage(obj), extras, lease);
+          const key = this.key(namespace, name);
+          const rev = await this.store.create(key, encodeForStorage(obj), extras, lease);
           obj.metadata.resourceVersion = String(rev);
+          this.cache.noteWrite(key, rev, obj);
           return obj;
         } catch (e) {
           if (isStorageError(e, 'Conflict') && retriable && attempt < maxUpdateAttempts) continue;
@@ -154,8 +156,10 @@ export class GenericRegistry {
         if (encoded === encodeForStorage(old)) return old;
         if (ctx.dryRun) return next;
         if (this.finalizedAway(next)) return await this.remove(namespace, name, next, found.modRevision);
-        const rev = await this.store.update(this.key(namespace, name), encoded, found.modRevision, extras);
+        const key = this.key(namespace, name);
+        const rev = await this.store.update(key, encoded, found.modRevision, extras);
         next.metadata.resourceVersion = String(rev);
+        this.cache.noteWrite(key, rev, next);
         return next;
       } catch (e) {
         if (isStorageError(e, 'Conflict') && !pinnedRv && attempt < maxUpdateAttempts) continue;

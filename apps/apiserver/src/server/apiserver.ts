@@ -15,7 +15,7 @@ import { LeaseReuse } from '../registry/lease-reuse';
 import { IPRange, PortRange, ServiceAllocator } from '../registry/service-allocations';
 import { EtcdStore } from '../storage/etcd-store';
 import { decodeStored } from '../storage/keys';
-import { WatchCache } from '../storage/watch-cache';
+import { objectOf, WatchCache } from '../storage/watch-cache';
 import { bootstrapNamespaces } from './bootstrap';
 import { Compactor } from './compactor';
 import { ApiserverMetrics } from './metrics';
@@ -67,7 +67,7 @@ export class Apiserver {
     const t = this.ctx.scheme.forResource('', 'v1', 'namespaces')!;
     const reg = this.ctx.registries.get(t)!;
     const cached = reg.cache.ready ? reg.cache.get(reg.key(undefined, name)) : undefined;
-    if (cached) return cached.obj;
+    if (cached) return objectOf(cached);
     const res = await this.ctx.store.get(reg.key(undefined, name));
     return res.kv ? decodeStored(res.kv.value, res.kv.modRevision) : undefined;
   }
@@ -88,6 +88,19 @@ export class Apiserver {
         if (info?.verb !== 'watch') ctx.metrics.requestLatency.observe(labels, Number(process.hrtime.bigint() - start) / 1e9);
       });
       next();
+    });
+
+    // Resource requests first: they are the hot path, and discovery paths fall through to the routes below.
+    app.use(async (req: Request, res: Response, next: NextFunction) => {
+      try {
+        const parsed = parseRequestInfo(req.method, req.path, req.query as Record<string, unknown>, ctx.scheme);
+        if (!parsed) return next();
+        if (!parsed.ok) throw new StatusError(parsed.code, parsed.code === 404 ? 'NotFound' : 'MethodNotAllowed', parsed.message);
+        res.locals.requestInfo = parsed.info;
+        await serveResource(ctx, parsed.info, req, res);
+      } catch (e) {
+        next(e);
+      }
     });
 
     app.get(['/healthz', '/livez'], (_req, res) => {
@@ -120,16 +133,8 @@ export class Apiserver {
       return doc ? sendJSON(res, 200, doc) : next();
     });
 
-    app.use(async (req: Request, res: Response, next: NextFunction) => {
-      try {
-        const parsed = parseRequestInfo(req.method, req.path, req.query as Record<string, unknown>, ctx.scheme);
-        if (!parsed) throw new StatusError(404, 'NotFound', 'the server could not find the requested resource');
-        if (!parsed.ok) throw new StatusError(parsed.code, parsed.code === 404 ? 'NotFound' : 'MethodNotAllowed', parsed.message);
-        res.locals.requestInfo = parsed.info;
-        await serveResource(ctx, parsed.info, req, res);
-      } catch (e) {
-        next(e);
-      }
+    app.use((_req: Request, _res: Response, next: NextFunction) => {
+      next(new StatusError(404, 'NotFound', 'the server could not find the requested resource'));
     });
 
     app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {

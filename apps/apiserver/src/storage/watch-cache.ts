@@ -3,14 +3,21 @@ import type { Logger } from '@skiff/logging';
 import type { ApiserverMetrics } from '../server/metrics';
 import type { EtcdStore, StoreWatchEvent } from './etcd-store';
 import { collectionPrefix, decodeStored } from './keys';
+import { viewOf, type SelectableView } from './selectable-view';
+import { serialized } from './serialized';
 import { StorageError } from './storage-error';
 
 export interface CachedObject {
   key: string;
-  obj: KObject;
   /** The object serialised once, shared by every list and watch that sends it. */
   json: string;
   rv: number;
+  view: SelectableView;
+}
+
+/** The parsed object behind a cache entry; parsed on demand, since the cache keeps only text. */
+export function objectOf(c: CachedObject): KObject {
+  return JSON.parse(c.json) as KObject;
 }
 
 export type CacheEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
@@ -18,7 +25,7 @@ export interface CacheEvent {
   type: CacheEventType;
   cur: CachedObject;
   /** The previous state, for selector transitions (an object that stops matching is a DELETED to that watcher). */
-  prev?: KObject;
+  prev?: SelectableView;
   rv: number;
 }
 
@@ -27,12 +34,14 @@ export interface CacheWatcher {
   deliver(type: CacheEventType, obj: CachedObject): boolean;
   bookmark(rv: number): void;
   close(reason?: StorageError): void;
-  matches(obj: KObject): boolean;
+  matches(view: SelectableView): boolean;
   startRv: number;
   wantsBookmarks: boolean;
 }
 
 const historyCapacity = 10_000;
+// Writes this apiserver made whose watch events have not arrived yet; bounded in case an event never comes.
+const maxPendingWrites = 10_000;
 const bookmarkIntervalMs = 60_000;
 
 /**
@@ -46,6 +55,7 @@ export class WatchCache {
   /** Every event with rv > historyStart is in `history`. */
   private historyStart = 0;
   private readonly watchers = new Set<CacheWatcher>();
+  private readonly pendingWrites = new Map<string, { rv: number; obj: KObject }>();
   private cancelWatch?: () => void;
   private bookmarkTimer?: NodeJS.Timeout;
   private restartTimer?: NodeJS.Timeout;
@@ -84,6 +94,7 @@ export class WatchCache {
     const prefix = collectionPrefix(this.type);
     const snapshot = await this.store.rangeAll(prefix);
     this.objects.clear();
+    this.pendingWrites.clear();
     for (const kv of snapshot.kvs) this.objects.set(kv.key, this.cached(kv.key, kv.value, kv.modRevision));
     this.history.length = 0;
     this.historyStart = snapshot.revision;
@@ -108,8 +119,17 @@ export class WatchCache {
   }
 
   private cached(key: string, value: Buffer, rv: number): CachedObject {
-    const obj = decodeStored(value, rv);
-    return { key, obj, json: JSON.stringify(obj), rv };
+    const pending = this.pendingWrites.get(key);
+    if (pending) this.pendingWrites.delete(key);
+    // An object this apiserver just wrote is already parsed and serialised; reuse that instead of decoding.
+    const obj = pending?.rv === rv ? pending.obj : decodeStored(value, rv);
+    return { key, json: serialized(obj), rv, view: viewOf(this.type, obj) };
+  }
+
+  /** Tells the cache about an object this apiserver wrote at `rv`, so its watch event costs no decoding. */
+  noteWrite(key: string, rv: number, obj: KObject): void {
+    if (!this.ready || this.pendingWrites.size >= maxPendingWrites) return;
+    this.pendingWrites.set(key, { rv, obj });
   }
 
   private ingest(events: StoreWatchEvent[]): void {
@@ -120,15 +140,17 @@ export class WatchCache {
         const cur = this.cached(e.kv.key, e.kv.value, e.revision);
         const prev = this.objects.get(e.kv.key);
         this.objects.set(e.kv.key, cur);
-        ev = { type: prev ? 'MODIFIED' : 'ADDED', cur, prev: prev?.obj, rv: e.revision };
+        ev = { type: prev ? 'MODIFIED' : 'ADDED', cur, prev: prev?.view, rv: e.revision };
       } else {
         const prev = this.objects.get(e.kv.key);
         this.objects.delete(e.kv.key);
+        this.pendingWrites.delete(e.kv.key);
         // A DELETED event carries the last state, with the deletion's revision as its resourceVersion.
-        const last = prev?.obj ?? (e.prev ? decodeStored(e.prev.value, e.revision) : undefined);
+        const last = prev ? objectOf(prev) : e.prev ? decodeStored(e.prev.value, e.revision) : undefined;
         if (!last) continue;
-        const obj = { ...last, metadata: { ...last.metadata, resourceVersion: String(e.revision) } };
-        ev = { type: 'DELETED', cur: { key: e.kv.key, obj, json: JSON.stringify(obj), rv: e.revision }, prev: last, rv: e.revision };
+        last.metadata.resourceVersion = String(e.revision);
+        const view = prev?.view ?? viewOf(this.type, last);
+        ev = { type: 'DELETED', cur: { key: e.kv.key, json: JSON.stringify(last), rv: e.revision, view }, prev: view, rv: e.revision };
       }
       this.revision = e.revision;
       this.record(ev);
@@ -157,7 +179,7 @@ export class WatchCache {
 
   /** Sends one event to one watcher, turning selector transitions into ADDED/DELETED as Kubernetes does. */
   private send(w: CacheWatcher, ev: CacheEvent): boolean {
-    const nowMatches = ev.type !== 'DELETED' && w.matches(ev.cur.obj);
+    const nowMatches = ev.type !== 'DELETED' && w.matches(ev.cur.view);
     const wasMatching = ev.prev !== undefined && w.matches(ev.prev);
     if (ev.type === 'DELETED') return wasMatching ? w.deliver('DELETED', ev.cur) : true;
     if (nowMatches && wasMatching) return w.deliver('MODIFIED', ev.cur);
@@ -193,7 +215,7 @@ export class WatchCache {
     if (!this.ready) throw new StorageError('Unavailable', `the watch cache for ${this.type.resource} is not ready yet`);
     if (fromRv === 0) {
       for (const c of this.list(prefix)) {
-        if (w.matches(c.obj) && !w.deliver('ADDED', c)) return () => undefined;
+        if (w.matches(c.view) && !w.deliver('ADDED', c)) return () => undefined;
       }
       w.startRv = this.revision;
     } else {

@@ -105,9 +105,16 @@ export class GenericRegistry {
         const lease = this.strategy.ttlSeconds && this.leases ? await this.leases.leaseFor(this.strategy.ttlSeconds) : undefined;
         try {
           const key = this.key(namespace, name);
-          const rev = await this.store.create(key, encodeForStorage(obj), extras, lease);
+          const stored = encodeForStorage(obj);
+          this.cache.expectWrite(key, stored, obj);
+          let rev: number;
+          try {
+            rev = await this.store.create(key, stored, extras, lease);
+          } catch (e) {
+            this.cache.cancelWrite(key, obj);
+            throw e;
+          }
           obj.metadata.resourceVersion = String(rev);
-          this.cache.noteWrite(key, rev, obj);
           return obj;
         } catch (e) {
           if (isStorageError(e, 'Conflict') && retriable && attempt < maxUpdateAttempts) continue;
@@ -157,9 +164,15 @@ export class GenericRegistry {
         if (ctx.dryRun) return next;
         if (this.finalizedAway(next)) return await this.remove(namespace, name, next, found.modRevision);
         const key = this.key(namespace, name);
-        const rev = await this.store.update(key, encoded, found.modRevision, extras);
+        this.cache.expectWrite(key, encoded, next);
+        let rev: number;
+        try {
+          rev = await this.store.update(key, encoded, found.modRevision, extras);
+        } catch (e) {
+          this.cache.cancelWrite(key, next);
+          throw e;
+        }
         next.metadata.resourceVersion = String(rev);
-        this.cache.noteWrite(key, rev, next);
         return next;
       } catch (e) {
         if (isStorageError(e, 'Conflict') && !pinnedRv && attempt < maxUpdateAttempts) continue;

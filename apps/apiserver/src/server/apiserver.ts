@@ -41,6 +41,7 @@ export class Apiserver {
   private server?: http.Server;
   private readonly compactor: Compactor;
   private readonly caches: WatchCache[] = [];
+  private readonly namespaceMemo = new Map<string, { json: string; obj: KObject }>();
 
   constructor(private readonly opts: ApiserverOptions) {
     const scheme = opts.scheme ?? builtinScheme;
@@ -67,7 +68,15 @@ export class Apiserver {
     const t = this.ctx.scheme.forResource('', 'v1', 'namespaces')!;
     const reg = this.ctx.registries.get(t)!;
     const cached = reg.cache.ready ? reg.cache.get(reg.key(undefined, name)) : undefined;
-    if (cached) return objectOf(cached);
+    if (cached) {
+      // Every namespaced create asks; parse each namespace version once.
+      const memo = this.namespaceMemo.get(name);
+      if (memo?.json === cached.json) return memo.obj;
+      const obj = objectOf(cached);
+      this.namespaceMemo.set(name, { json: cached.json, obj });
+      return obj;
+    }
+    this.namespaceMemo.delete(name);
     const res = await this.ctx.store.get(reg.key(undefined, name));
     return res.kv ? decodeStored(res.kv.value, res.kv.modRevision) : undefined;
   }

@@ -55,7 +55,7 @@ export class WatchCache {
   /** Every event with rv > historyStart is in `history`. */
   private historyStart = 0;
   private readonly watchers = new Set<CacheWatcher>();
-  private readonly pendingWrites = new Map<string, { rv: number; obj: KObject }>();
+  private readonly pendingWrites = new Map<string, { stored: string; obj: KObject }>();
   private cancelWatch?: () => void;
   private bookmarkTimer?: NodeJS.Timeout;
   private restartTimer?: NodeJS.Timeout;
@@ -120,16 +120,30 @@ export class WatchCache {
 
   private cached(key: string, value: Buffer, rv: number): CachedObject {
     const pending = this.pendingWrites.get(key);
-    if (pending) this.pendingWrites.delete(key);
-    // An object this apiserver just wrote is already parsed and serialised; reuse that instead of decoding.
-    const obj = pending?.rv === rv ? pending.obj : decodeStored(value, rv);
+    let obj: KObject;
+    if (pending && pending.stored === value.toString()) {
+      // This apiserver wrote exactly this value and still holds it parsed; no need to decode it again.
+      this.pendingWrites.delete(key);
+      obj = pending.obj;
+      obj.metadata.resourceVersion = String(rv);
+    } else {
+      obj = decodeStored(value, rv);
+    }
     return { key, json: serialized(obj), rv, view: viewOf(this.type, obj) };
   }
 
-  /** Tells the cache about an object this apiserver wrote at `rv`, so its watch event costs no decoding. */
-  noteWrite(key: string, rv: number, obj: KObject): void {
+  /**
+   * Tells the cache that this apiserver is about to store `stored` (the encoded `obj`) at `key`. The watch event
+   * may arrive before the write's own response, so this is registered before the write is sent.
+   */
+  expectWrite(key: string, stored: string, obj: KObject): void {
     if (!this.ready || this.pendingWrites.size >= maxPendingWrites) return;
-    this.pendingWrites.set(key, { rv, obj });
+    this.pendingWrites.set(key, { stored, obj });
+  }
+
+  /** Withdraws an expectation whose write failed. */
+  cancelWrite(key: string, obj: KObject): void {
+    if (this.pendingWrites.get(key)?.obj === obj) this.pendingWrites.delete(key);
   }
 
   private ingest(events: StoreWatchEvent[]): void {

@@ -39,6 +39,7 @@ async function main(): Promise<void> {
     .option('--service-node-port-range <range>', 'range NodePorts come from', (v) => check(() => new PortRange(v)).spec, '30000-32767')
     .option('--event-ttl <duration>', 'how long Events are kept', seconds, 3600)
     .option('--compaction-interval <duration>', 'how often etcd history is compacted (0 disables)', seconds, 300)
+    .option('--watch-bookmark-interval <duration>', 'how often watches that allow bookmarks get one', seconds, 60)
     .option('--kubeconfig <path>', 'accepted for symmetry with the other programs; the apiserver needs none')
     .option('--v <level>', 'log verbosity: 0 info, 4+ debug', '0')
     .showHelpAfterError(false)
@@ -60,6 +61,7 @@ async function main(): Promise<void> {
     serviceNodePortRange: o.serviceNodePortRange,
     eventTTLSeconds: o.eventTtl,
     compactionIntervalMs: o.compactionInterval * 1000,
+    bookmarkIntervalMs: o.watchBookmarkInterval * 1000,
     logger,
   });
   let port_: number;

@@ -30,6 +30,7 @@ export interface ApiserverOptions {
   serviceNodePortRange: string;
   eventTTLSeconds: number;
   compactionIntervalMs: number;
+  bookmarkIntervalMs?: number;
   logger: Logger;
   scheme?: Scheme;
 }
@@ -53,7 +54,7 @@ export class Apiserver {
     const namespaces = scheme.forResource('', 'v1', 'namespaces');
     const admission = new AdmissionChain([namespaceLifecycle((name) => this.lookupNamespace(name))]);
     for (const t of scheme.all) {
-      const cache = new WatchCache(store, t, opts.logger, metrics);
+      const cache = new WatchCache(store, t, opts.logger, metrics, opts.bookmarkIntervalMs);
       this.caches.push(cache);
       registries.set(t, new GenericRegistry(t, store, cache, admission, strategyFor(t, services, opts.eventTTLSeconds), leases));
     }

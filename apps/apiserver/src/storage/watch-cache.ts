@@ -42,7 +42,6 @@ export interface CacheWatcher {
 const historyCapacity = 10_000;
 // Writes this apiserver made whose watch events have not arrived yet; bounded in case an event never comes.
 const maxPendingWrites = 10_000;
-const bookmarkIntervalMs = 60_000;
 
 /**
  * One etcd watch per resource, fanned out in memory to every client watch, plus the current state of every
@@ -70,6 +69,8 @@ export class WatchCache {
     readonly type: ResourceType,
     private readonly logger: Logger,
     private readonly metrics?: ApiserverMetrics,
+    /** How often watchers that asked for bookmarks get one; Kubernetes sends them about once a minute. */
+    private readonly bookmarkIntervalMs = 60_000,
   ) {}
 
   /** Loads the state and starts watching; retries in the background until etcd answers. */
@@ -103,7 +104,7 @@ export class WatchCache {
     this.cancelWatch = w.cancel;
     this.ready = true;
     this.updateGauge();
-    this.bookmarkTimer ??= setInterval(() => this.sendBookmarks(), bookmarkIntervalMs);
+    this.bookmarkTimer ??= setInterval(() => this.sendBookmarks(), this.bookmarkIntervalMs);
     this.bookmarkTimer.unref();
   }
 
@@ -203,7 +204,8 @@ export class WatchCache {
   }
 
   private sendBookmarks(): void {
-    for (const w of this.watchers) if (w.wantsBookmarks) w.bookmark(this.revision);
+    // Never older than where the watcher started: a client resumes from the bookmark.
+    for (const w of this.watchers) if (w.wantsBookmarks) w.bookmark(Math.max(this.revision, w.startRv));
   }
 
   private updateGauge(): void {

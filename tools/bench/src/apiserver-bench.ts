@@ -40,6 +40,7 @@ async function run(opts: BenchOptions, own: OwnControlPlane): Promise<void> {
   const result = await runApiserverBench(target, {
     pods: opts.pods,
     concurrency: opts.concurrency,
+    warmup: opts.warmup,
     timeoutSeconds: opts.timeoutSeconds,
     cleanUp: !target.startedByBenchmark,
     progress,

@@ -1,16 +1,25 @@
 /** The label every pod of one benchmark run carries, so the run's pods can be told apart and removed. */
 export const runLabel = 'bench.skiff.dev/run';
 
-export function benchPodName(runId: string, index: number): string {
-  return `bench-${runId}-${String(index).padStart(5, '0')}`;
+/** Marks the pods created and deleted before the measured creates; they carry the run label too, for clean-up. */
+export const warmupLabel = 'bench.skiff.dev/warmup';
+
+export type BenchPodRole = 'measured' | 'warmup';
+
+export function benchPodName(runId: string, index: number, role: BenchPodRole = 'measured'): string {
+  return `bench-${runId}-${role === 'warmup' ? 'warmup-' : ''}${String(index).padStart(5, '0')}`;
+}
+
+export interface BenchPod extends Record<string, unknown> {
+  metadata: { name: string; labels: Record<string, string>; annotations: Record<string, string> };
 }
 
 /**
  * A pod shaped like a real workload's (about 2 KB of JSON): an app container and a sidecar, each with
  * requests and limits, env, ports and probes, plus the labels and annotations controllers add.
  */
-export function benchPod(runId: string, index: number): Record<string, unknown> {
-  const name = benchPodName(runId, index);
+export function benchPod(runId: string, index: number, role: BenchPodRole = 'measured'): BenchPod {
+  const name = benchPodName(runId, index, role);
   return {
     apiVersion: 'v1',
     kind: 'Pod',
@@ -22,6 +31,7 @@ export function benchPod(runId: string, index: number): Record<string, unknown> 
         'app.kubernetes.io/version': '1.24.3',
         'pod-template-hash': '7d9f8c6b5',
         [runLabel]: runId,
+        ...(role === 'warmup' ? { [warmupLabel]: 'true' } : {}),
       },
       annotations: {
         'prometheus.io/scrape': 'true',

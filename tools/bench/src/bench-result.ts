@@ -21,6 +21,23 @@ export interface GoalResult {
   pass: boolean | null;
 }
 
+/** The warm-up before the measured creates: its rate is the cold server's, reported but judged by no goal. */
+export interface WarmupResult {
+  pods: number;
+  created: number;
+  failed: number;
+  firstError?: string;
+  seconds: number | null;
+  perSecond: number | null;
+  latencyMs: ReportedLatency;
+  deleted: number;
+  deleteFailed: number;
+  firstDeleteError?: string;
+  /** First DELETE sent → last DELETED event seen on the watch. */
+  deleteSeconds: number | null;
+  deletesUnseenOnWatch: number;
+}
+
 /** Everything one run measured; `--json` prints exactly this. */
 export interface BenchResult {
   benchmark: 'apiserver';
@@ -30,6 +47,8 @@ export interface BenchResult {
   pods: number;
   concurrency: number;
   podBytes: number;
+  /** null when the warm-up was turned off with --warmup 0. */
+  warmup: WarmupResult | null;
   creates: { created: number; failed: number; firstError?: string; seconds: number | null; perSecond: number | null; latencyMs: ReportedLatency };
   watchAdded: { delivered: number; missing: number; beforeResponse: number; latencyMs: ReportedLatency };
   watchModified: { updates: number; delivered: number; missing: number; beforeResponse: number; latencyMs: ReportedLatency };

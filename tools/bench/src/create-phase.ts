@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
-import { benchPod, benchPodName } from './bench-pod';
+import type { BenchPod } from './bench-pod';
+import { forEachConcurrently } from './concurrent';
 import type { Deadline } from './deadline';
 import { type LoopbackClient, statusMessage } from './loopback-client';
 import { changeKey, type PodWatch } from './pod-watch';
@@ -30,44 +31,41 @@ interface Created {
 }
 
 /**
- * Creates `pods` pods from exactly `concurrency` workers, each sending its next create as soon as its last one
- * is answered, then matches every create to its ADDED event on `watch` (by name and resourceVersion).
+ * Creates `pods` pods (the `podAt(index)` of each) from exactly `concurrency` workers, each sending its next
+ * create as soon as its last one is answered, then matches every create to its ADDED event on `watch` (by
+ * name and resourceVersion).
  */
 export async function createPods(
   client: LoopbackClient,
   watch: PodWatch,
-  o: { pods: number; concurrency: number; runId: string; namespace: string; deadline: Deadline; eventWaitMs: number },
+  o: { pods: number; concurrency: number; podAt: (index: number) => BenchPod; namespace: string; deadline: Deadline; eventWaitMs: number; phase: string },
 ): Promise<CreateOutcome> {
   const path = `/api/v1/namespaces/${o.namespace}/pods`;
   // Bodies are serialised up front so that the timed loop only sends.
-  const bodies = Array.from({ length: o.pods }, (_, i) => JSON.stringify(benchPod(o.runId, i)));
+  const pods = Array.from({ length: o.pods }, (_, i) => o.podAt(i));
+  const bodies = pods.map((p) => JSON.stringify(p));
   const created: Created[] = [];
   const latenciesMs: number[] = [];
   let failed = 0;
   let firstError: string | undefined;
-  let next = 0;
 
-  const worker = async () => {
-    while (next < o.pods) {
-      const i = next++;
-      o.deadline.check('pod creation');
-      try {
-        const reply = await client.request('POST', path, bodies[i]);
-        if (reply.status === 201) {
-          latenciesMs.push(reply.receivedAt - reply.sentAt);
-          created.push({ name: benchPodName(o.runId, i), receivedAt: reply.receivedAt, body: reply.body });
-        } else {
-          failed++;
-          firstError ??= `POST ${path} → ${reply.status}: ${statusMessage(reply.body)}`;
-        }
-      } catch (e) {
-        failed++;
-        firstError ??= `POST ${path}: ${(e as Error).message}`;
-      }
-    }
-  };
   const started = performance.now();
-  await Promise.all(Array.from({ length: o.concurrency }, worker));
+  await forEachConcurrently(o.pods, o.concurrency, async (i) => {
+    o.deadline.check(o.phase);
+    try {
+      const reply = await client.request('POST', path, bodies[i]);
+      if (reply.status === 201) {
+        latenciesMs.push(reply.receivedAt - reply.sentAt);
+        created.push({ name: pods[i].metadata.name, receivedAt: reply.receivedAt, body: reply.body });
+      } else {
+        failed++;
+        firstError ??= `POST ${path} → ${reply.status}: ${statusMessage(reply.body)}`;
+      }
+    } catch (e) {
+      failed++;
+      firstError ??= `POST ${path}: ${(e as Error).message}`;
+    }
+  });
   const elapsedMs = performance.now() - started;
 
   const keys = created.map((c) => changeKey('ADDED', c.name, resourceVersionOf(c.body)));

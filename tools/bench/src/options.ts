@@ -5,6 +5,8 @@ export interface BenchOptions {
   pods: number;
   /** Create requests kept in flight at once. */
   concurrency: number;
+  /** Pods created and deleted before the measured creates, so that the server's JIT is warm (0: none). */
+  warmup: number;
   /** An apiserver to use instead of starting etcd + apiserver; loopback only. */
   server?: URL;
   /** The PID of `server`, to read its RSS from /proc. */
@@ -17,9 +19,11 @@ export interface BenchOptions {
 /** A bad command line: the entry prints the message on one line and exits 2. */
 export class UsageError extends Error {}
 
-export const usage = `usage: skiff-bench apiserver [--pods 2000] [--concurrency 32] [--server http://127.0.0.1:PORT [--apiserver-pid PID]] [--json] [--timeout-seconds 300]
+export const usage = `usage: skiff-bench apiserver [--pods 2000] [--concurrency 32] [--warmup 1000] [--server http://127.0.0.1:PORT [--apiserver-pid PID]] [--json] [--timeout-seconds 300]
 
 Creates pods, measures watch delivery and lists, and reports against the apiserver's performance goals.
+--warmup N pods are first created and deleted with the same concurrency (reported as the cold rate); the goals
+are judged on the measured creates that follow.
 Without --server it starts its own etcd and skiff-apiserver on loopback ports and stops them at the end.`;
 
 function integer(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {
@@ -59,6 +63,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | undefine
       options: {
         pods: { type: 'string' },
         concurrency: { type: 'string' },
+        warmup: { type: 'string' },
         server: { type: 'string' },
         'apiserver-pid': { type: 'string' },
         json: { type: 'boolean', default: false },
@@ -83,6 +88,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | undefine
   return {
     pods,
     concurrency: Math.min(concurrency, pods),
+    warmup: integer('warmup', values.warmup, 1000, 0, 100_000),
     server,
     apiserverPid: pidRaw === undefined ? undefined : integer('apiserver-pid', pidRaw, 0, 1, 2 ** 22),
     json: values.json ?? false,

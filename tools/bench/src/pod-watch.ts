@@ -8,6 +8,14 @@ export function changeKey(type: WatchEventType, name: string, resourceVersion: s
   return `${type} ${name} ${resourceVersion}`;
 }
 
+/**
+ * Identifies the first event of a type for one object at any resourceVersion: a DELETED event carries the
+ * deletion's revision, which the DELETE response does not tell.
+ */
+export function anyVersionKey(type: WatchEventType, name: string): string {
+  return `${type} ${name} *`;
+}
+
 interface Waiter {
   resolve: (at: number | undefined) => void;
   timer: NodeJS.Timeout;
@@ -74,7 +82,11 @@ export class PodWatch {
       if (ev.type === 'ERROR') this.finish(`the watch sent an ERROR: ${ev.object?.message ?? line.slice(0, 200)}`);
       return;
     }
-    const key = changeKey(ev.type, name, ev.object?.metadata?.resourceVersion ?? '');
+    this.arrived(changeKey(ev.type, name, ev.object?.metadata?.resourceVersion ?? ''), at);
+    this.arrived(anyVersionKey(ev.type, name), at);
+  }
+
+  private arrived(key: string, at: number): void {
     if (this.arrivals.has(key)) return;
     this.arrivals.set(key, at);
     const waiter = this.waiters.get(key);

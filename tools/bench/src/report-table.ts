@@ -30,8 +30,17 @@ export function renderTable(r: BenchResult): string {
   lines.push('');
   const w = [40, 22, 10, 10, 10];
   lines.push(row(['', '', 'p50', 'p99', 'max'], w));
+  const wu = r.warmup;
+  if (wu) {
+    lines.push(latencyRow('pod creates, warm-up (cold server)', `${num(wu.perSecond, 0)}/s over ${num(wu.seconds, 2)} s`, wu.latencyMs, w));
+    if (wu.failed) lines.push(`  ${wu.failed} warm-up creates failed; first: ${wu.firstError ?? ''}`);
+    if (wu.deleteFailed) lines.push(`  ${wu.deleteFailed} warm-up deletes failed; first: ${wu.firstDeleteError ?? ''}`);
+    if (wu.deletesUnseenOnWatch) lines.push(`  ${wu.deletesUnseenOnWatch} warm-up DELETED events never arrived`);
+  } else {
+    lines.push('pod creates, warm-up: none (--warmup 0)');
+  }
   const c = r.creates;
-  lines.push(latencyRow('pod creates', `${num(c.perSecond, 0)}/s over ${num(c.seconds, 2)} s`, c.latencyMs, w));
+  lines.push(latencyRow('pod creates, measured (warm server)', `${num(c.perSecond, 0)}/s over ${num(c.seconds, 2)} s`, c.latencyMs, w));
   if (c.failed) lines.push(`  ${c.failed} creates failed; first: ${c.firstError ?? ''}`);
   const a = r.watchAdded;
   lines.push(latencyRow('watch delivery, ADDED during creates', `${a.delivered} events`, a.latencyMs, w));

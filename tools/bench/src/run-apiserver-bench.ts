@@ -1,8 +1,8 @@
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { randomBytes } from 'node:crypto';
-import { runLabel } from './bench-pod';
-import type { BenchResult } from './bench-result';
+import { benchPod, runLabel } from './bench-pod';
+import type { BenchResult, WarmupResult } from './bench-result';
 import { reportLatency } from './bench-result';
 import { createPods } from './create-phase';
 import { Deadline } from './deadline';
@@ -14,6 +14,7 @@ import { ownCpuSeconds, readProcessCpuSeconds } from './process-cpu';
 import { readProcessMemory } from './process-memory';
 import { perSecond, rounded, summarize } from './stats';
 import { quietUpdates } from './update-phase';
+import { warmUp, type WarmupOutcome } from './warmup-phase';
 
 export interface BenchTarget {
   url: URL;
@@ -26,6 +27,8 @@ export interface BenchTarget {
 export interface RunOptions {
   pods: number;
   concurrency: number;
+  /** Pods created and deleted before the measured creates (0: none). */
+  warmup: number;
   timeoutSeconds: number;
   namespace?: string;
   /** Sequential updates for the quiet watch measurement. */
@@ -54,9 +57,23 @@ export async function runApiserverBench(target: BenchTarget, o: RunOptions): Pro
     const head = JSON.parse((await client.expect(200, 'GET', `${podsPath}?limit=1`)).body.toString('utf8')) as { metadata: { resourceVersion: string } };
     watch = await PodWatch.open(target.url, `${podsPath}?watch=1&resourceVersion=${head.metadata.resourceVersion}&timeoutSeconds=${o.timeoutSeconds}`);
 
+    let warmup: WarmupOutcome | undefined;
+    if (o.warmup > 0) {
+      progress(`warm-up: creating and deleting ${o.warmup} pods with ${o.concurrency} requests in flight (run ${runId})`);
+      warmup = await warmUp(client, watch, { pods: o.warmup, concurrency: o.concurrency, runId, namespace, deadline, eventWaitMs });
+    }
+
     progress(`creating ${o.pods} pods with ${o.concurrency} requests in flight (run ${runId})`);
     const cpuBefore = cpuSnapshot(target);
-    const creates = await createPods(client, watch, { pods: o.pods, concurrency: o.concurrency, runId, namespace, deadline, eventWaitMs });
+    const creates = await createPods(client, watch, {
+      pods: o.pods,
+      concurrency: o.concurrency,
+      podAt: (i) => benchPod(runId, i),
+      namespace,
+      deadline,
+      eventWaitMs,
+      phase: 'pod creation',
+    });
     const cpuAfter = cpuSnapshot(target);
     const memoryAfterCreates = target.pid ? readProcessMemory(target.pid) : undefined;
     if (creates.created === 0) throw new Error(`no pod could be created: ${creates.firstError ?? 'unknown error'}`);
@@ -80,6 +97,7 @@ export async function runApiserverBench(target: BenchTarget, o: RunOptions): Pro
       pods: o.pods,
       concurrency: o.concurrency,
       podBytes: Math.round(creates.podBytes),
+      warmup: warmup ? reportWarmup(o.warmup, warmup) : null,
       creates: {
         created: creates.created,
         failed: creates.failed,
@@ -133,6 +151,23 @@ export async function runApiserverBench(target: BenchTarget, o: RunOptions): Pro
     }
     client.close();
   }
+}
+
+function reportWarmup(pods: number, w: WarmupOutcome): WarmupResult {
+  return {
+    pods,
+    created: w.creates.created,
+    failed: w.creates.failed,
+    ...(w.creates.firstError ? { firstError: w.creates.firstError } : {}),
+    seconds: rounded(w.creates.elapsedMs / 1000, 3),
+    perSecond: rounded(perSecond(w.creates.created, w.creates.elapsedMs), 1),
+    latencyMs: reportLatency(summarize(w.creates.latenciesMs)),
+    deleted: w.deleted,
+    deleteFailed: w.deleteFailed,
+    ...(w.firstDeleteError ? { firstDeleteError: w.firstDeleteError } : {}),
+    deleteSeconds: rounded(w.deleteElapsedMs / 1000, 3),
+    deletesUnseenOnWatch: w.deletesUnseen,
+  };
 }
 
 /** CPU seconds used so far by each process we know; NaN for one we cannot read (reported as null). */

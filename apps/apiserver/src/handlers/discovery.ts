@@ -70,3 +70,60 @@ export function apiResourceList(scheme: Scheme, group: string, version: string) 
     resources: types.flatMap(resourceEntries),
   };
 }
+
+/** The media type of aggregated discovery; clients look at the response's media type, not at the body. */
+export const aggregatedDiscoveryType = 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList';
+
+/** True when the Accept header asks for aggregated discovery v2 (v2beta1-only clients get legacy discovery). */
+export function wantsAggregatedDiscovery(accept: string | undefined): boolean {
+  if (!accept) return false;
+  return accept.split(',').some((part) => {
+    const params = part.split(';').map((p) => p.trim());
+    return params.includes('g=apidiscovery.k8s.io') && params.includes('v=v2') && params.includes('as=APIGroupDiscoveryList');
+  });
+}
+
+function discoveredResource(t: ResourceType) {
+  return {
+    resource: t.resource,
+    responseKind: { group: t.group, version: t.version, kind: t.kind },
+    scope: t.namespaced ? 'Namespaced' : 'Cluster',
+    singularResource: t.singular,
+    verbs: t.verbs,
+    ...(t.shortNames.length ? { shortNames: t.shortNames } : {}),
+    ...(t.categories.length ? { categories: t.categories } : {}),
+    ...(t.subresources.length
+      ? {
+          subresources: t.subresources.map((s) => ({
+            subresource: s.name,
+            responseKind: s.kind ?? { group: t.group, version: t.version, kind: t.kind },
+            verbs: s.verbs,
+          })),
+        }
+      : {}),
+  };
+}
+
+/** apidiscovery.k8s.io/v2 APIGroupDiscoveryList for the core group (`/api`) or the named groups (`/apis`). */
+export function aggregatedDiscovery(scheme: Scheme, core: boolean) {
+  const groups = new Map<string, Map<string, ResourceType[]>>();
+  for (const t of scheme.all) {
+    if ((t.group === '') !== core) continue;
+    const versions = groups.get(t.group) ?? new Map<string, ResourceType[]>();
+    versions.set(t.version, [...(versions.get(t.version) ?? []), t]);
+    groups.set(t.group, versions);
+  }
+  return {
+    kind: 'APIGroupDiscoveryList',
+    apiVersion: 'apidiscovery.k8s.io/v2',
+    metadata: {},
+    items: [...groups].map(([group, versions]) => ({
+      metadata: { name: group },
+      versions: [...versions].map(([version, types]) => ({
+        version,
+        resources: types.map(discoveredResource),
+        freshness: 'Current',
+      })),
+    })),
+  };
+}

@@ -6,7 +6,7 @@ import type { Logger } from '@skiff/logging';
 import { AdmissionChain } from '../admission/admission';
 import { namespaceLifecycle } from '../admission/namespace-lifecycle';
 import type { ApiContext } from '../handlers/api-context';
-import { apiGroupDoc, apiGroupList, apiResourceList, apiVersions } from '../handlers/discovery';
+import { aggregatedDiscovery, aggregatedDiscoveryType, apiGroupDoc, apiGroupList, apiResourceList, apiVersions, wantsAggregatedDiscovery } from '../handlers/discovery';
 import { parseRequestInfo } from '../handlers/request-info';
 import { sendJSON, serveResource } from '../handlers/resource-handler';
 import { StatusError, internal, unavailable } from '../handlers/status-error';
@@ -128,8 +128,22 @@ export class Apiserver {
     app.get('/metrics', async (_req, res) => {
       res.type(ctx.metrics.registry.contentType).send(await ctx.metrics.registry.metrics());
     });
-    app.get('/api', (_req, res) => sendJSON(res, 200, apiVersions(ctx.advertiseAddress)));
-    app.get('/apis', (_req, res) => sendJSON(res, 200, apiGroupList(ctx.scheme)));
+    const aggregated = {
+      core: JSON.stringify(aggregatedDiscovery(ctx.scheme, true)),
+      groups: JSON.stringify(aggregatedDiscovery(ctx.scheme, false)),
+    };
+    const sendAggregated = (res: Response, body: string) => {
+      res.status(200);
+      res.setHeader('Content-Type', aggregatedDiscoveryType);
+      res.setHeader('Vary', 'Accept');
+      res.end(body);
+    };
+    app.get('/api', (req, res) =>
+      wantsAggregatedDiscovery(req.headers.accept) ? sendAggregated(res, aggregated.core) : sendJSON(res, 200, apiVersions(ctx.advertiseAddress)),
+    );
+    app.get('/apis', (req, res) =>
+      wantsAggregatedDiscovery(req.headers.accept) ? sendAggregated(res, aggregated.groups) : sendJSON(res, 200, apiGroupList(ctx.scheme)),
+    );
     app.get('/api/:version', (req, res, next) => {
       const doc = apiResourceList(ctx.scheme, '', req.params.version);
       return doc ? sendJSON(res, 200, doc) : next();

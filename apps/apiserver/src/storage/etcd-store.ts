@@ -135,61 +135,55 @@ export class EtcdStore {
     return Number(res.header.revision);
   }
 
-  /** Creates `key` only if absent; returns the new revision. */
-  async create(key: string, value: Buffer | string, extras: TxnExtras = {}, lease?: string): Promise<number> {
-    const res = await this.call('create', (deadline) =>
+  /**
+   * One guarded write: `op` on `key` if `guard` (and the extras' compares) hold. On failure the key is read back
+   * in the same transaction so the caller learns whether it exists; returns the new revision.
+   */
+  private async guardedWrite(opName: string, key: string, guard: ICompare, op: IRequestOp, extras: TxnExtras): Promise<{ revision: number } | { exists: boolean }> {
+    const k = Buffer.from(key);
+    const res = await this.call(opName, (deadline) =>
       this.client.kv.txn(
-        {
-          compare: [{ key: Buffer.from(key), target: 'Create', result: 'Equal', create_revision: 0 }, ...(extras.compares ?? [])],
-          success: [{ request_put: { key: Buffer.from(key), value: Buffer.from(value), ...(lease ? { lease } : {}) } }, ...(extras.ops ?? [])],
-          failure: [{ request_range: { key: Buffer.from(key) } }],
-        },
+        { compare: [guard, ...(extras.compares ?? [])], success: [op, ...(extras.ops ?? [])], failure: [{ request_range: { key: k } }] },
         { deadline },
       ),
     );
-    if (!res.succeeded) {
-      const exists = res.responses[0]?.response_range?.kvs?.length;
-      throw new StorageError(exists ? 'AlreadyExists' : 'Conflict', exists ? 'key exists' : 'a related key changed', key);
-    }
-    return Number(res.header.revision);
+    if (res.succeeded) return { revision: Number(res.header.revision) };
+    return { exists: !!res.responses[0]?.response_range?.kvs?.length };
+  }
+
+  private putOp(key: string, value: Buffer | string, lease?: string): IRequestOp {
+    return { request_put: { key: Buffer.from(key), value: Buffer.from(value), ...(lease ? { lease } : {}) } };
+  }
+
+  private modGuard(key: string, modRevision: number): ICompare {
+    return { key: Buffer.from(key), target: 'Mod', result: 'Equal', mod_revision: modRevision };
+  }
+
+  private staleOrMissing(key: string, exists: boolean): StorageError {
+    return new StorageError(exists ? 'Conflict' : 'NotFound', exists ? 'the object has been modified' : 'not found', key);
+  }
+
+  /** Creates `key` only if absent; returns the new revision. */
+  async create(key: string, value: Buffer | string, extras: TxnExtras = {}, lease?: string): Promise<number> {
+    const guard: ICompare = { key: Buffer.from(key), target: 'Create', result: 'Equal', create_revision: 0 };
+    const r = await this.guardedWrite('create', key, guard, this.putOp(key, value, lease), extras);
+    if ('revision' in r) return r.revision;
+    // The key is there, or it is absent and one of the extras' compares (an allocation) failed.
+    throw new StorageError(r.exists ? 'AlreadyExists' : 'Conflict', r.exists ? 'key exists' : 'a related key changed', key);
   }
 
   /** Replaces `key` only if its mod revision is still `modRevision`; returns the new revision. */
   async update(key: string, value: Buffer | string, modRevision: number, extras: TxnExtras = {}, lease?: string): Promise<number> {
-    const res = await this.call('update', (deadline) =>
-      this.client.kv.txn(
-        {
-          compare: [{ key: Buffer.from(key), target: 'Mod', result: 'Equal', mod_revision: modRevision }, ...(extras.compares ?? [])],
-          success: [{ request_put: { key: Buffer.from(key), value: Buffer.from(value), ...(lease ? { lease } : {}) } }, ...(extras.ops ?? [])],
-          failure: [{ request_range: { key: Buffer.from(key) } }],
-        },
-        { deadline },
-      ),
-    );
-    if (!res.succeeded) {
-      const found = res.responses[0]?.response_range?.kvs?.length;
-      throw new StorageError(found ? 'Conflict' : 'NotFound', found ? 'the object has been modified' : 'not found', key);
-    }
-    return Number(res.header.revision);
+    const r = await this.guardedWrite('update', key, this.modGuard(key, modRevision), this.putOp(key, value, lease), extras);
+    if ('revision' in r) return r.revision;
+    throw this.staleOrMissing(key, r.exists);
   }
 
   /** Deletes `key` only if its mod revision is still `modRevision`; returns the new revision. */
   async delete(key: string, modRevision: number, extras: TxnExtras = {}): Promise<number> {
-    const res = await this.call('delete', (deadline) =>
-      this.client.kv.txn(
-        {
-          compare: [{ key: Buffer.from(key), target: 'Mod', result: 'Equal', mod_revision: modRevision }, ...(extras.compares ?? [])],
-          success: [{ request_delete_range: { key: Buffer.from(key) } }, ...(extras.ops ?? [])],
-          failure: [{ request_range: { key: Buffer.from(key) } }],
-        },
-        { deadline },
-      ),
-    );
-    if (!res.succeeded) {
-      const found = res.responses[0]?.response_range?.kvs?.length;
-      throw new StorageError(found ? 'Conflict' : 'NotFound', found ? 'the object has been modified' : 'not found', key);
-    }
-    return Number(res.header.revision);
+    const r = await this.guardedWrite('delete', key, this.modGuard(key, modRevision), { request_delete_range: { key: Buffer.from(key) } }, extras);
+    if ('revision' in r) return r.revision;
+    throw this.staleOrMissing(key, r.exists);
   }
 
   /** A raw transaction for the few callers that need more than one key (allocations, compaction bookkeeping). */

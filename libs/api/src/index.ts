@@ -11,6 +11,7 @@ export * from './meta/time';
 export * from './validation/field-errors';
 export * from './validation/names';
 export * from './validation/object-meta';
+export * from './validation/label-selector';
 export * from './scheme/resource-type';
 export * from './scheme/define-resource';
 export * from './scheme/scheme';
@@ -25,5 +26,6 @@ export * from './scheduling/v1';
 export * from './autoscaling/v1';
 export * from './selectors';
 export * from './quantity';
+export * from './table';
 // The Quantity class, not the schema builder of the same name in schema/builders (import that one by path).
 export { Quantity } from './quantity';

@@ -5,7 +5,7 @@ import { compareQuantities, isValidQuantity } from '../../quantity';
 import { List, Opt, Str, StrEnum, Struct, type Static } from '../../schema/builders';
 import { forbidden, invalid, required, type FieldError, type FieldPath } from '../../validation/field-errors';
 import { check, isDNS1123Subdomain, validateAnnotations, validateLabels } from '../../validation/names';
-import { validateLabelSelector } from './label-selector-validation';
+import { validateLabelSelector } from '../../validation/label-selector';
 
 export const persistentVolumeAccessModes = ['ReadWriteOnce', 'ReadOnlyMany', 'ReadWriteMany', 'ReadWriteOncePod'] as const;
 

@@ -3,7 +3,8 @@ import { validatePodSpec } from '../../core/v1/pod-validation';
 import type { LabelSelector } from '../../meta/label-selector-schema';
 import { forbidden, invalid, notSupported, required, type FieldError, type FieldPath } from '../../validation/field-errors';
 import { validateAnnotations, validateLabels } from '../../validation/names';
-import { isEmptyLabelSelector, labelSelectorMatches, validateLabelSelector } from './label-selector-validation';
+import { labelSelectorFromObject } from '../../selectors';
+import { isEmptyLabelSelector, validateLabelSelector } from '../../validation/label-selector';
 
 /**
  * A controller's selector: present, valid and not empty (an empty selector would adopt every pod in the
@@ -20,7 +21,7 @@ export function validateControllerSelector(selector: LabelSelector | undefined, 
 export function validateSelectorMatchesTemplate(selector: LabelSelector | undefined, template: PodTemplateSpec, path: FieldPath): FieldError[] {
   if (!selector || isEmptyLabelSelector(selector)) return [];
   const labels = template.metadata?.labels;
-  return labelSelectorMatches(selector, labels) ? [] : [invalid(path.child('metadata', 'labels'), labels ?? {}, '`selector` does not match template `labels`')];
+  return selectorSelects(selector, labels) ? [] : [invalid(path.child('metadata', 'labels'), labels ?? {}, '`selector` does not match template `labels`')];
 }
 
 /** A pod template's own metadata and spec, at `<path>.metadata` and `<path>.spec`. */
@@ -56,4 +57,13 @@ export function validateLongRunningPodTemplate(
     errs.push(forbidden(path.child('spec', 'activeDeadlineSeconds'), `activeDeadlineSeconds in ${podOwner} is not Supported`));
   }
   return errs;
+}
+
+/** Whether a selector selects a set of labels; a selector that cannot be parsed selects nothing (validation reports it). */
+function selectorSelects(selector: Parameters<typeof labelSelectorFromObject>[0], labels: Record<string, string> | undefined): boolean {
+  try {
+    return labelSelectorFromObject(selector).matches(labels ?? {});
+  } catch {
+    return false;
+  }
 }

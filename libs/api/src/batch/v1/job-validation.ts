@@ -2,7 +2,7 @@ import type { PodTemplateSpec } from '../../core/v1/pod';
 import { FieldPath, duplicate, forbidden, invalid, notSupported, required, type FieldError } from '../../validation/field-errors';
 import { check, isQualifiedName } from '../../validation/names';
 import { jsonEqual, validateImmutableField } from '../../apps/v1/immutable-field';
-import { validateLabelSelector } from '../../apps/v1/label-selector-validation';
+import { validateLabelSelector } from '../../validation/label-selector';
 import { validateNonNegative } from '../../apps/v1/numeric-validation';
 import { validatePodTemplate, validateSelectorMatchesTemplate } from '../../apps/v1/pod-template-validation';
 import type { Job, JobSpec, PodFailurePolicy, PodFailurePolicyRule, SuccessPolicy } from './job';

@@ -1,5 +1,6 @@
 import type { LabelSelector } from '../../meta/label-selector-schema';
 import { duplicate, forbidden, invalid, notSupported, required, type FieldError, type FieldPath } from '../../validation/field-errors';
+import { validateLabelSelector } from '../../validation/label-selector';
 import { check, isDNS1123Label, isQualifiedName, isValidLabelValue, validateLabels } from '../../validation/names';
 import type { Affinity, NodeSelectorRequirement, NodeSelectorTerm, PodAffinityTerm, Toleration, TopologySpreadConstraint } from './affinity';
 
@@ -42,25 +43,6 @@ function validateNodeSelectorTerm(t: NodeSelectorTerm, path: FieldPath): FieldEr
   const errs: FieldError[] = [];
   (t.matchExpressions ?? []).forEach((r, i) => errs.push(...validateNodeSelectorRequirement(r, path.child('matchExpressions').index(i), false)));
   (t.matchFields ?? []).forEach((r, i) => errs.push(...validateNodeSelectorRequirement(r, path.child('matchFields').index(i), true)));
-  return errs;
-}
-
-export function validateLabelSelector(sel: LabelSelector | undefined, path: FieldPath): FieldError[] {
-  if (!sel) return [];
-  const errs = validateLabels(sel.matchLabels, path.child('matchLabels'));
-  (sel.matchExpressions ?? []).forEach((r, i) => {
-    const p = path.child('matchExpressions').index(i);
-    const values = r.values ?? [];
-    if (r.operator === 'In' || r.operator === 'NotIn') {
-      if (values.length === 0) errs.push(required(p.child('values'), 'must be specified when `operator` is \'In\' or \'NotIn\''));
-    } else if (r.operator === 'Exists' || r.operator === 'DoesNotExist') {
-      if (values.length > 0) errs.push(forbidden(p.child('values'), 'may not be specified when `operator` is \'Exists\' or \'DoesNotExist\''));
-    } else {
-      errs.push(invalid(p.child('operator'), r.operator, 'not a valid selector operator'));
-    }
-    errs.push(...check(p.child('key'), r.key, isQualifiedName));
-    values.forEach((v, j) => errs.push(...check(p.child('values').index(j), v, isValidLabelValue)));
-  });
   return errs;
 }
 

@@ -3,7 +3,7 @@ import { LabelSelectorSchema } from '../../meta/label-selector-schema';
 import { Int, Int64, IntOrString, ListMap, MapOf, Opt, StrEnum, Struct, Time, type Static } from '../../schema/builders';
 import { defineResource, kindHeader } from '../../scheme/define-resource';
 import { FieldPath, invalid, type FieldError } from '../../validation/field-errors';
-import { validateLabelSelector } from '../../apps/v1/label-selector-validation';
+import { validateLabelSelector } from '../../validation/label-selector';
 import { validateIntOrPercent, validateNotMoreThan100Percent } from '../../apps/v1/numeric-validation';
 
 export const unhealthyPodEvictionPolicies = ['IfHealthyBudget', 'AlwaysAllow'] as const;

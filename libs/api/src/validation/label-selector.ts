@@ -1,6 +1,6 @@
-import type { LabelSelector, LabelSelectorRequirement } from '../../meta/label-selector-schema';
-import { forbidden, invalid, required, type FieldError, type FieldPath } from '../../validation/field-errors';
-import { check, isQualifiedName, isValidLabelValue, validateLabels } from '../../validation/names';
+import type { LabelSelector, LabelSelectorRequirement } from '../meta/label-selector-schema';
+import { forbidden, invalid, required, type FieldError, type FieldPath } from './field-errors';
+import { check, isQualifiedName, isValidLabelValue, validateLabels } from './names';
 
 export const labelSelectorOperators = ['In', 'NotIn', 'Exists', 'DoesNotExist'] as const;
 
@@ -25,7 +25,8 @@ function validateRequirement(r: LabelSelectorRequirement, path: FieldPath): Fiel
 }
 
 /** metav1.LabelSelector rules: valid label keys and values, known operators, values only where they mean something. */
-export function validateLabelSelector(selector: LabelSelector, path: FieldPath): FieldError[] {
+export function validateLabelSelector(selector: LabelSelector | undefined, path: FieldPath): FieldError[] {
+  if (!selector) return [];
   const errs = validateLabels(selector.matchLabels, path.child('matchLabels'));
   (selector.matchExpressions ?? []).forEach((r, i) => errs.push(...validateRequirement(r, path.child('matchExpressions').index(i))));
   return errs;
@@ -33,33 +34,4 @@ export function validateLabelSelector(selector: LabelSelector, path: FieldPath):
 
 export function isEmptyLabelSelector(selector: LabelSelector): boolean {
   return Object.keys(selector.matchLabels ?? {}).length === 0 && (selector.matchExpressions ?? []).length === 0;
-}
-
-function requirementMatches(r: LabelSelectorRequirement, labels: Record<string, string>): boolean {
-  const has = Object.prototype.hasOwnProperty.call(labels, r.key);
-  switch (r.operator) {
-    case 'In':
-      return has && (r.values ?? []).includes(labels[r.key]);
-    case 'NotIn':
-      return !has || !(r.values ?? []).includes(labels[r.key]);
-    case 'Exists':
-      return has;
-    case 'DoesNotExist':
-      return !has;
-    default:
-      return false;
-  }
-}
-
-/**
- * Whether a selector selects a set of labels. As in Kubernetes, an empty selector selects everything and a
- * missing one selects nothing.
- */
-export function labelSelectorMatches(selector: LabelSelector | undefined, labels: Record<string, string> | undefined): boolean {
-  if (!selector) return false;
-  const set = labels ?? {};
-  for (const [k, v] of Object.entries(selector.matchLabels ?? {})) {
-    if (set[k] !== v) return false;
-  }
-  return (selector.matchExpressions ?? []).every((r) => requirementMatches(r, set));
 }

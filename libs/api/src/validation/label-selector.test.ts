@@ -1,5 +1,5 @@
-import { FieldPath } from '../../validation/field-errors';
-import { isEmptyLabelSelector, labelSelectorMatches, validateLabelSelector } from './label-selector-validation';
+import { FieldPath } from './field-errors';
+import { isEmptyLabelSelector, validateLabelSelector } from './label-selector';
 
 const path = FieldPath.root('spec', 'selector');
 
@@ -41,21 +41,12 @@ describe('validateLabelSelector', () => {
   });
 });
 
-describe('labelSelectorMatches', () => {
-  const labels = { app: 'web', tier: 'front' };
-  it('matches matchLabels and every expression operator', () => {
-    expect(labelSelectorMatches({ matchLabels: { app: 'web' } }, labels)).toBe(true);
-    expect(labelSelectorMatches({ matchLabels: { app: 'db' } }, labels)).toBe(false);
-    expect(labelSelectorMatches({ matchExpressions: [{ key: 'tier', operator: 'In', values: ['front', 'back'] }] }, labels)).toBe(true);
-    expect(labelSelectorMatches({ matchExpressions: [{ key: 'tier', operator: 'NotIn', values: ['front'] }] }, labels)).toBe(false);
-    expect(labelSelectorMatches({ matchExpressions: [{ key: 'env', operator: 'NotIn', values: ['prod'] }] }, labels)).toBe(true);
-    expect(labelSelectorMatches({ matchExpressions: [{ key: 'app', operator: 'Exists' }] }, labels)).toBe(true);
-    expect(labelSelectorMatches({ matchExpressions: [{ key: 'app', operator: 'DoesNotExist' }] }, labels)).toBe(false);
-  });
 
-  it('treats an empty selector as everything and a missing one as nothing', () => {
+describe('isEmptyLabelSelector', () => {
+  it('is true only when neither labels nor expressions are given', () => {
     expect(isEmptyLabelSelector({})).toBe(true);
-    expect(labelSelectorMatches({}, labels)).toBe(true);
-    expect(labelSelectorMatches(undefined, labels)).toBe(false);
+    expect(isEmptyLabelSelector({ matchLabels: {}, matchExpressions: [] })).toBe(true);
+    expect(isEmptyLabelSelector({ matchLabels: { a: 'b' } })).toBe(false);
+    expect(isEmptyLabelSelector({ matchExpressions: [{ key: 'a', operator: 'Exists' }] })).toBe(false);
   });
 });

@@ -2,8 +2,6 @@ import type { LabelSelector, LabelSelectorRequirement } from '../meta/label-sele
 import { forbidden, invalid, required, type FieldError, type FieldPath } from './field-errors';
 import { check, isQualifiedName, isValidLabelValue, validateLabels } from './names';
 
-export const labelSelectorOperators = ['In', 'NotIn', 'Exists', 'DoesNotExist'] as const;
-
 function validateRequirement(r: LabelSelectorRequirement, path: FieldPath): FieldError[] {
   const errs: FieldError[] = [];
   const values = r.values ?? [];

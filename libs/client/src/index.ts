@@ -16,3 +16,4 @@ export * from './rate-limiter';
 export * from './work-queue';
 export * from './leader-election';
 export * from './event-recorder';
+export * from './fake-clock';

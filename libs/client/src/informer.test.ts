@@ -1,47 +1,14 @@
 import type { KList, KObject, ResourceType, WatchEvent } from '@skiff/api';
 import { goneError } from './api-error';
-import type { Clock, TimerHandle } from './clock';
+import { FakeClock, flushPromises } from './fake-clock';
 import { podsByNodeName } from './indexer';
 import { Informer } from './informer';
 import { InformerFactory } from './informer-factory';
 import type { KubeClient, ListOptions, WatchOptions } from './kube-client';
 import { WatchChannel } from './watch-channel';
 
-class FakeClock implements Clock {
-  private t = 1_000_000;
-  private nextId = 1;
-  private readonly timers = new Map<number, { at: number; fn: () => void }>();
-  now() {
-    return this.t;
-  }
-  setTimer(fn: () => void, ms: number): TimerHandle {
-    const id = this.nextId++;
-    this.timers.set(id, { at: this.t + Math.max(0, ms), fn });
-    return id;
-  }
-  clearTimer(h: TimerHandle) {
-    this.timers.delete(h as number);
-  }
-  /** Fires due timers in order, letting the async work each one starts run before the next. */
-  async advance(ms: number) {
-    const target = this.t + ms;
-    for (;;) {
-      await flush();
-      const due = [...this.timers.entries()].filter(([, x]) => x.at <= target).sort((a, b) => a[1].at - b[1].at)[0];
-      if (!due) break;
-      this.timers.delete(due[0]);
-      this.t = due[1].at;
-      due[1].fn();
-    }
-    this.t = target;
-    await flush();
-  }
-}
 
-const flush = async () => {
-  for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
-};
-
+const flush = () => flushPromises();
 const pods = { group: '', version: 'v1', kind: 'Pod', resource: 'pods', namespaced: true } as ResourceType;
 const nodes = { group: '', version: 'v1', kind: 'Node', resource: 'nodes', namespaced: false } as ResourceType;
 
@@ -121,7 +88,7 @@ describe('Informer', () => {
   let server: FakeListWatchClient;
   let informer: Informer;
   beforeEach(() => {
-    clock = new FakeClock();
+    clock = new FakeClock(1_000_000);
     server = new FakeListWatchClient();
   });
   afterEach(() => {
@@ -304,7 +271,7 @@ describe('Lister and indexes', () => {
     server.put('ns1', 'db-1', { metadata: { name: 'db-1', labels: { app: 'db' } }, spec: { nodeName: 'node-b' } });
     server.put('ns2', 'web-2', { metadata: { name: 'web-2', labels: { app: 'web' } }, spec: { nodeName: 'node-a' } });
     server.put('ns2', 'pending', { metadata: { name: 'pending' }, spec: {} });
-    const informer = new Informer(server, pods, { clock: new FakeClock(), indexers: { podsByNodeName } });
+    const informer = new Informer(server, pods, { clock: new FakeClock(1_000_000), indexers: { podsByNodeName } });
     informer.start();
     await informer.waitForSync();
     await flush();
@@ -330,7 +297,7 @@ describe('Lister and indexes', () => {
   it('keys cluster-scoped objects by name', async () => {
     const server = new FakeListWatchClient();
     server.put(undefined, 'node-1', { kind: 'Node' });
-    const informer = new Informer(server, nodes, { clock: new FakeClock() });
+    const informer = new Informer(server, nodes, { clock: new FakeClock(1_000_000) });
     informer.start();
     await informer.waitForSync();
     expect(informer.indexer.listKeys()).toEqual(['node-1']);
@@ -343,7 +310,7 @@ describe('Lister and indexes', () => {
 describe('InformerFactory', () => {
   it('shares one informer per resource type and starts late ones', async () => {
     const server = new FakeListWatchClient();
-    const factory = new InformerFactory(server, { clock: new FakeClock() });
+    const factory = new InformerFactory(server, { clock: new FakeClock(1_000_000) });
     const first = factory.forResource(pods);
     expect(factory.forResource(pods)).toBe(first);
     expect(factory.forResource(nodes)).not.toBe(first);

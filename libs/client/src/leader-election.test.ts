@@ -1,44 +1,12 @@
 import type { KObject, Lease, ResourceType } from '@skiff/api';
 import { leases } from '@skiff/api';
 import { ApiError, alreadyExistsError, conflictError, notFoundError } from './api-error';
-import type { Clock, TimerHandle } from './clock';
+import { FakeClock, flushPromises } from './fake-clock';
 import type { KubeClient } from './kube-client';
 import { LeaderElector, type LeaderCallbacks } from './leader-election';
 
-class FakeClock implements Clock {
-  private t = Date.parse('2024-05-01T10:00:00Z');
-  private nextId = 1;
-  private readonly timers = new Map<number, { at: number; fn: () => void }>();
-  now() {
-    return this.t;
-  }
-  setTimer(fn: () => void, ms: number): TimerHandle {
-    const id = this.nextId++;
-    this.timers.set(id, { at: this.t + Math.max(0, ms), fn });
-    return id;
-  }
-  clearTimer(h: TimerHandle) {
-    this.timers.delete(h as number);
-  }
-  async advance(ms: number) {
-    const target = this.t + ms;
-    for (;;) {
-      await flush();
-      const due = [...this.timers.entries()].filter(([, x]) => x.at <= target).sort((a, b) => a[1].at - b[1].at)[0];
-      if (!due) break;
-      this.timers.delete(due[0]);
-      this.t = due[1].at;
-      due[1].fn();
-    }
-    this.t = target;
-    await flush();
-  }
-}
 
-const flush = async () => {
-  for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
-};
-
+const flush = () => flushPromises();
 /** One Lease in memory with the apiserver's optimistic concurrency on resourceVersion. */
 class FakeLeaseClient implements KubeClient {
   lease?: Lease;

@@ -26,6 +26,7 @@ export * from './scheduling/v1';
 export * from './autoscaling/v1';
 export * from './selectors';
 export * from './quantity';
+export * from './patch';
 export * from './table';
 // The Quantity class, not the schema builder of the same name in schema/builders (import that one by path).
 export { Quantity } from './quantity';

@@ -1,4 +1,5 @@
 import { applyPatch, validate as validateJsonPatch, type Operation } from 'fast-json-patch';
+import { StrategicMergePatchError, strategicMergePatch, type TSchema } from '@skiff/api';
 import { StatusError, badRequest, unsupportedMediaType } from './status-error';
 import type { BodyMediaType } from './body';
 
@@ -28,15 +29,34 @@ export function jsonPatch(target: unknown, ops: unknown): unknown {
 
 export type PatchApplier = (current: unknown, patch: unknown) => unknown;
 
-export function patchApplierFor(mediaType: BodyMediaType | undefined): PatchApplier {
+/** Strategic merge patch with the kind's schema; malformed patches are 400, lists of lists 422 (as Kubernetes). */
+export function strategicPatch(schema: TSchema): PatchApplier {
+  return (current, patch) => {
+    try {
+      return strategicMergePatch(current, patch, schema);
+    } catch (e) {
+      if (!(e instanceof StrategicMergePatchError)) throw e;
+      if (e.code === 422) throw new StatusError(422, 'Invalid', `the server rejected our request due to an error in our request: ${e.message}`);
+      throw badRequest(e.message);
+    }
+  };
+}
+
+/** The applier for a PATCH body; strategic merge patch needs the schema of the kind (or subresource) patched. */
+export function patchApplierFor(mediaType: BodyMediaType | undefined, schema: TSchema | undefined): PatchApplier {
   switch (mediaType) {
     case 'json-patch':
       return jsonPatch;
     case 'merge-patch':
       return mergePatch;
-    default:
+    case 'strategic-merge-patch':
+      if (schema) return strategicPatch(schema);
       throw unsupportedMediaType(
         `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json`,
+      );
+    default:
+      throw unsupportedMediaType(
+        `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json`,
       );
   }
 }

@@ -156,7 +156,7 @@ export async function patchObject(
   const registry = registryFor(ctx, info.type);
   const query = req.query as Query;
   const mediaType = mediaTypeOf(req);
-  const apply = patchApplierFor(mediaType);
+  const apply = patchApplierFor(mediaType, info.type.schema);
   const raw = (await readBody(req)).toString('utf8');
   if (!raw.trim()) throw badRequest('the patch body is empty');
   const patch = mediaType === 'apply-patch' ? parseYAML(raw) : parseJSON(raw);

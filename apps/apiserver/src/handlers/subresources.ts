@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import { labelSelectorFromObject, type DeleteOptions, type KObject } from '@skiff/api';
+import { ScaleSchema, labelSelectorFromObject, type DeleteOptions, type KObject } from '@skiff/api';
 import { anonymousUser } from '../admission/admission';
 import { registryByName, registryFor, type ApiContext } from './api-context';
 import { readObjectBody } from './body';
@@ -11,7 +11,7 @@ import { checkIdentity, patchObject, sendJSON } from './resource-handler';
 import { badRequest, conflict, methodNotAllowed, unavailable } from './status-error';
 import { deleteOptionsFrom, isDryRun } from './write-options';
 import { mediaTypeOf, parseJSON, readBody } from './body';
-import { jsonPatch } from './patch';
+import { jsonPatch, strategicPatch } from './patch';
 
 type Query = Record<string, unknown>;
 
@@ -126,7 +126,8 @@ async function serveScale(ctx: ApiContext, info: RequestInfo, req: Request, res:
     const raw = (await readBody(req)).toString('utf8');
     const patch = parseJSON(raw);
     const mt = mediaTypeOf(req);
-    desiredScale = (current) => (mt === 'json-patch' ? jsonPatch(current, patch) : mergePatch(current, patch)) as KObject;
+    const apply = mt === 'json-patch' ? jsonPatch : mt === 'strategic-merge-patch' ? strategicPatch(ScaleSchema) : mergePatch;
+    desiredScale = (current) => apply(current, patch) as KObject;
   }
   const updated = await registry.update(
     namespace,

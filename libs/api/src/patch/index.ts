@@ -1,0 +1,2 @@
+export { strategicMergePatch } from './strategic-merge-patch';
+export { StrategicMergePatchError } from './patch-errors';

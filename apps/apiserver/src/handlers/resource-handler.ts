@@ -7,10 +7,12 @@ import { decodeObject, fieldValidationOf } from './decode';
 import { listBody, listObjects } from './list';
 import { patchApplierFor } from './patch';
 import { serialized } from '../storage/serialized';
+import { objectOf } from '../storage/watch-cache';
 import type { RequestInfo } from './request-info';
 import { parseSelection } from './selection';
 import { badRequest, methodNotAllowed, notFound } from './status-error';
 import { bindPod, serveSubresource } from './subresources';
+import { sendTable, tableOfList, tableOfObject, tableRequestOf, tableWatchEncoder } from './table-output';
 import { serveWatch } from './watch';
 import { deleteOptionsFrom, intParam, isDryRun } from './write-options';
 
@@ -45,14 +47,17 @@ export async function serveResource(ctx: ApiContext, info: RequestInfo, req: Req
 
   switch (info.verb) {
     case 'get': {
+      const table = tableRequestOf(req);
       if (query.resourceVersion === '0' && registry.cache.ready) {
         const c = registry.cache.get(registry.key(namespace, name!));
         if (!c) throw notFound(type, name!);
-        return sendJSON(res, 200, c.json);
+        return table ? sendTable(res, tableOfObject(type, objectOf(c), table)) : sendJSON(res, 200, c.json);
       }
-      return sendJSON(res, 200, await registry.get(namespace, name!));
+      const obj = await registry.get(namespace, name!);
+      return table ? sendTable(res, tableOfObject(type, obj, table)) : sendJSON(res, 200, obj);
     }
     case 'list': {
+      const table = tableRequestOf(req);
       const sel = parseSelection(type, namespace, query);
       const result = await listObjects(type, ctx.store, registry.cache, sel, {
         resourceVersion: query.resourceVersion as string | undefined,
@@ -60,9 +65,10 @@ export async function serveResource(ctx: ApiContext, info: RequestInfo, req: Req
         limit: intParam(query.limit, 'limit'),
         continue: query.continue as string | undefined,
       });
-      return sendJSON(res, 200, listBody(type, result));
+      return table ? sendTable(res, tableOfList(type, result, table)) : sendJSON(res, 200, listBody(type, result));
     }
     case 'watch': {
+      const table = tableRequestOf(req);
       const sel = parseSelection(type, namespace, name ? { ...query, fieldSelector: joinSelectors(query.fieldSelector, `metadata.name=${name}`) } : query);
       await registry.cache.start();
       const labels = { group: type.group, resource: type.resource };
@@ -71,6 +77,7 @@ export async function serveResource(ctx: ApiContext, info: RequestInfo, req: Req
         resourceVersion: query.resourceVersion as string | undefined,
         timeoutSeconds: intParam(query.timeoutSeconds, 'timeoutSeconds'),
         allowWatchBookmarks: query.allowWatchBookmarks === 'true' || query.allowWatchBookmarks === '1',
+        encodeObject: table && tableWatchEncoder(type, table),
       });
     }
     case 'create': {

@@ -2,7 +2,7 @@ import type { Request, Response } from 'express';
 import { apiVersionOf, type ResourceType } from '@skiff/api';
 import { collectionPrefix } from '../storage/keys';
 import { StorageError } from '../storage/storage-error';
-import type { CacheWatcher, WatchCache } from '../storage/watch-cache';
+import type { CachedObject, CacheWatcher, WatchCache } from '../storage/watch-cache';
 import type { Selection } from './selection';
 import { badRequest, gone, StatusError } from './status-error';
 
@@ -13,6 +13,8 @@ export interface WatchQuery {
   resourceVersion?: string;
   timeoutSeconds?: number;
   allowWatchBookmarks: boolean;
+  /** Renders each event's object for this watcher (Table watches); otherwise the cached JSON is sent as is. */
+  encodeObject?: (c: CachedObject) => string;
 }
 
 /**
@@ -51,11 +53,14 @@ export function serveWatch(req: Request, res: Response, type: ResourceType, cach
     finish();
   };
 
+  const encodeObject = q.encodeObject;
   const watcher: CacheWatcher = {
     startRv: 0,
     wantsBookmarks: q.allowWatchBookmarks,
     matches: (view) => sel.matches(view),
-    deliver: (t, c) => write(`{"type":"${t}","object":${c.json}}\n`),
+    deliver: encodeObject
+      ? (t, c) => write(`{"type":"${t}","object":${encodeObject(c)}}\n`)
+      : (t, c) => write(`{"type":"${t}","object":${c.json}}\n`),
     bookmark: (r) => {
       write(`{"type":"BOOKMARK","object":{"kind":${JSON.stringify(type.kind)},"apiVersion":${JSON.stringify(apiVersionOf(type))},"metadata":{"resourceVersion":"${r}"}}}\n`);
     },

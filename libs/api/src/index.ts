@@ -28,5 +28,6 @@ export * from './selectors';
 export * from './quantity';
 export * from './patch';
 export * from './table';
+export * from './openapi';
 // The Quantity class, not the schema builder of the same name in schema/builders (import that one by path).
 export { Quantity } from './quantity';

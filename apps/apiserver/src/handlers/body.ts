@@ -1,6 +1,8 @@
 import type { Request } from 'express';
 import { parse as parseTolerant, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import { parseDocument } from 'yaml';
+import { decodeProtobufBody, protobufMediaType } from '../protobuf';
+import type { BodySource } from './duplicate-fields';
 import { badRequest, tooLarge, unsupportedMediaType } from './status-error';
 
 export const maxBodyBytes = 3 * 1024 * 1024;
@@ -61,7 +63,7 @@ export function parseYAML(text: string): unknown {
   return doc.toJS();
 }
 
-export type BodyMediaType = 'json' | 'yaml' | 'json-patch' | 'merge-patch' | 'strategic-merge-patch' | 'apply-patch';
+export type BodyMediaType = 'json' | 'yaml' | 'protobuf' | 'json-patch' | 'merge-patch' | 'strategic-merge-patch' | 'apply-patch';
 
 export function mediaTypeOf(req: Request): BodyMediaType | undefined {
   const ct = String(req.headers['content-type'] ?? 'application/json').split(';')[0].trim().toLowerCase();
@@ -74,6 +76,8 @@ export function mediaTypeOf(req: Request): BodyMediaType | undefined {
     case 'application/x-yaml':
     case 'text/yaml':
       return 'yaml';
+    case protobufMediaType:
+      return 'protobuf';
     case 'application/json-patch+json':
       return 'json-patch';
     case 'application/merge-patch+json':
@@ -87,16 +91,28 @@ export function mediaTypeOf(req: Request): BodyMediaType | undefined {
   }
 }
 
-/** Reads and decodes a JSON or YAML object body. */
+/** Reads and decodes an object body: JSON, YAML or Kubernetes protobuf. */
 export async function readObjectBody(req: Request): Promise<Record<string, unknown>> {
+  return (await readObjectBodySource(req)).body;
+}
+
+/**
+ * Reads and decodes a JSON, YAML or Kubernetes protobuf object body, keeping the text of JSON and YAML for
+ * checks that need it (duplicate fields).
+ */
+export async function readObjectBodySource(req: Request): Promise<{ body: Record<string, unknown>; source?: BodySource }> {
   const raw = await readBody(req);
   const type = mediaTypeOf(req);
+  // kubectl's typed clients (create namespace/deployment/secret..., drain) send protobuf.
+  if (type === 'protobuf') return { body: decodeProtobufBody(raw) };
   if (type !== 'json' && type !== 'yaml') {
-    throw unsupportedMediaType(`the body of the request was in an unknown format - accepted media types include: application/json, application/yaml`);
+    throw unsupportedMediaType(
+      `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, ${protobufMediaType}`,
+    );
   }
   const text = raw.toString('utf8');
   if (!text.trim()) throw badRequest('the request body is empty: an object is required');
   const value = type === 'yaml' ? parseYAML(text) : parseJSON(text);
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw badRequest('the request body must be a JSON object');
-  return value as Record<string, unknown>;
+  return { body: value as Record<string, unknown>, source: { text, format: type } };
 }

@@ -1,4 +1,5 @@
 import { apiVersionOf, findUnknownFields, pruneUnknownFields, type KObject, type ResourceType } from '@skiff/api';
+import { findDuplicateFields, type BodySource } from './duplicate-fields';
 import { badRequest } from './status-error';
 
 export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
@@ -12,9 +13,15 @@ export function fieldValidationOf(query: Record<string, unknown>): FieldValidati
 
 /**
  * Turns a request body into an object of `type`: checks apiVersion and kind, then handles fields the schema
- * does not know as the fieldValidation mode says (reject, warn and drop, or drop). Returns the warnings.
+ * does not know, and duplicate fields in `source` (the body's text, when there is one), as the fieldValidation
+ * mode says: reject them all (Strict), warn and drop (Warn), or drop silently (Ignore). Returns the warnings.
  */
-export function decodeObject(type: ResourceType, body: Record<string, unknown>, mode: FieldValidation): { obj: KObject; warnings: string[] } {
+export function decodeObject(
+  type: ResourceType,
+  body: Record<string, unknown>,
+  mode: FieldValidation,
+  source?: BodySource,
+): { obj: KObject; warnings: string[] } {
   const expectedVersion = apiVersionOf(type);
   if (body.apiVersion !== undefined && body.apiVersion !== expectedVersion) {
     throw badRequest(`the API version in the data (${String(body.apiVersion)}) does not match the expected API version (${expectedVersion})`);
@@ -31,15 +38,17 @@ export function decodeObject(type: ResourceType, body: Record<string, unknown>, 
   // Clients send these empty; they carry nothing.
   const meta = body.metadata as Record<string, unknown>;
   if (meta.creationTimestamp === null) delete meta.creationTimestamp;
-  const unknown = mode === 'Ignore' ? pruneUnknownFields(type.schema, body) : findUnknownFields(type.schema, body);
-  if (unknown.length && mode === 'Strict') {
-    const list = unknown.map((f) => `unknown field "${f}"`).join(', ');
-    throw badRequest(`${type.kind} in version "${type.version}" cannot be handled as a ${type.kind}: strict decoding error: ${list}`);
-  }
-  const warnings: string[] = [];
-  if (unknown.length && mode === 'Warn') {
+  if (mode === 'Ignore') {
     pruneUnknownFields(type.schema, body);
-    for (const f of unknown) warnings.push(`unknown field "${f}"`);
+    return { obj: body as unknown as KObject, warnings: [] };
   }
-  return { obj: body as unknown as KObject, warnings };
+  const unknown = findUnknownFields(type.schema, body).map((f) => `unknown field "${f}"`);
+  const duplicates = source ? findDuplicateFields(source) : [];
+  // Kubernetes reports YAML's duplicate keys before anything else and JSON's as it meets them.
+  const strictErrors = source?.format === 'yaml' ? [...duplicates, ...unknown] : [...unknown, ...duplicates];
+  if (strictErrors.length && mode === 'Strict') {
+    throw badRequest(`${type.kind} in version "${type.version}" cannot be handled as a ${type.kind}: strict decoding error: ${strictErrors.join(', ')}`);
+  }
+  if (unknown.length) pruneUnknownFields(type.schema, body);
+  return { obj: body as unknown as KObject, warnings: strictErrors };
 }

@@ -2,7 +2,7 @@ import type { Request, Response } from 'express';
 import type { KObject } from '@skiff/api';
 import { anonymousUser } from '../admission/admission';
 import { registryFor, type ApiContext } from './api-context';
-import { mediaTypeOf, parseJSON, parseYAML, readBody, readObjectBody } from './body';
+import { mediaTypeOf, parseJSON, parseYAML, readBody, readObjectBodySource } from './body';
 import { decodeObject, fieldValidationOf } from './decode';
 import { listBody, listObjects } from './list';
 import { patchApplierFor } from './patch';
@@ -81,14 +81,14 @@ export async function serveResource(ctx: ApiContext, info: RequestInfo, req: Req
       });
     }
     case 'create': {
-      const body = await readObjectBody(req);
+      const { body, source } = await readObjectBodySource(req);
       if (type.group === '' && type.resource === 'bindings') {
         // The bindings resource is not stored: creating one binds the pod it names.
         const podName = (body.metadata as { name?: string } | undefined)?.name;
         if (!podName) throw badRequest('Binding is invalid: metadata.name: Required value: the name of the pod to bind');
         return bindPod(ctx, namespace!, podName, body, res, isDryRun(query));
       }
-      const { obj, warnings } = decodeObject(type, body, fieldValidationOf(query));
+      const { obj, warnings } = decodeObject(type, body, fieldValidationOf(query), source);
       const bodyNs = obj.metadata.namespace;
       if (type.namespaced && bodyNs && namespace && bodyNs !== namespace) {
         throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
@@ -99,8 +99,8 @@ export async function serveResource(ctx: ApiContext, info: RequestInfo, req: Req
       return sendJSON(res, 201, created);
     }
     case 'update': {
-      const body = await readObjectBody(req);
-      const { obj, warnings } = decodeObject(type, body, fieldValidationOf(query));
+      const { body, source } = await readObjectBodySource(req);
+      const { obj, warnings } = decodeObject(type, body, fieldValidationOf(query), source);
       checkIdentity(obj, info);
       const updated = await registry.update(namespace, name!, () => obj, { user, dryRun: isDryRun(query) });
       setWarnings(res, warnings);
@@ -175,7 +175,7 @@ export async function patchObject(
     (current) => {
       const patched = apply(current, patch);
       if (typeof patched !== 'object' || patched === null || Array.isArray(patched)) throw badRequest('the patch produced something other than an object');
-      const decoded = decodeObject(info.type, patched as Record<string, unknown>, mode);
+      const decoded = decodeObject(info.type, patched as Record<string, unknown>, mode, { text: raw, format: mediaType === 'apply-patch' ? 'yaml' : 'json' });
       warnings = decoded.warnings;
       checkIdentity(decoded.obj, info);
       return decoded.obj;

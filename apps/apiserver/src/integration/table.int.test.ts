@@ -1,4 +1,4 @@
-import { startControlPlane, type TestControlPlane } from '@skiff/testing';
+import { startControlPlane, waitFor, type TestControlPlane } from '@skiff/testing';
 import { call } from './http';
 
 jest.setTimeout(120_000);
@@ -106,7 +106,11 @@ describe('Table output', () => {
   it('answers a single GET with a one-row Table carrying the object resourceVersion, from etcd or the cache', async () => {
     const plain = await call(base, 'GET', `${pods}/tbl-b`);
     for (const query of ['', '?resourceVersion=0']) {
-      const { body } = await getTable(`${pods}/tbl-b${query}`);
+      // The cache may trail the write by a moment.
+      const { body } = await waitFor(async () => {
+        const r = await getTable(`${pods}/tbl-b${query}`);
+        return r.body.metadata?.resourceVersion === plain.body.metadata.resourceVersion ? r : undefined;
+      }, { what: `the table for tbl-b${query}` });
       expect(body.kind).toBe('Table');
       expect(body.rows).toHaveLength(1);
       expect(body.rows[0].cells[0]).toBe('tbl-b');

@@ -1,5 +1,5 @@
 import { Etcd3 } from 'etcd3';
-import { startControlPlane, type TestControlPlane } from '@skiff/testing';
+import { startControlPlane, waitFor, type TestControlPlane } from '@skiff/testing';
 import { call, openWatch, readWatch } from './http';
 
 jest.setTimeout(120_000);
@@ -74,7 +74,11 @@ describe('watch', () => {
   });
 
   it('answers a resourceVersion older than the cache window with an ERROR event carrying 410', async () => {
-    const evs = await readWatch(base, `${cms}?watch=1&resourceVersion=1`, (e) => e.length >= 1);
+    const old = await call(base, 'POST', cms, cm('w4-old'));
+    await call(base, 'POST', cms, cm('w4-new'));
+    // A restarted apiserver's cache starts at the current revision: anything before it is out of its window.
+    await cp.apiserver.restart();
+    const evs = await readWatch(base, `${cms}?watch=1&resourceVersion=${old.body.metadata.resourceVersion}`, (e) => e.length >= 1);
     expect(evs).toHaveLength(1);
     expect(evs[0].type).toBe('ERROR');
     expect(evs[0].object).toMatchObject({ kind: 'Status', code: 410, reason: 'Expired' });
@@ -120,7 +124,11 @@ describe('list', () => {
     await call(base, 'POST', '/api/v1/namespaces/default/pods', { metadata: { name: 'fs-b' }, spec: { containers: [{ name: 'c', image: 'x' }] } });
     const onNode = await call(base, 'GET', '/api/v1/pods?fieldSelector=spec.nodeName%3Dn1');
     expect(onNode.body.items.map((p: any) => p.metadata.name)).toEqual(['fs-a']);
-    const cached = await call(base, 'GET', '/api/v1/pods?resourceVersion=0&fieldSelector=spec.nodeName%3D,status.phase%3DPending');
+    // resourceVersion=0 reads the watch cache, which may trail the write by a moment.
+    const cached = await waitFor(async () => {
+      const r = await call(base, 'GET', '/api/v1/pods?resourceVersion=0&fieldSelector=spec.nodeName%3D,status.phase%3DPending');
+      return r.body.items.length ? r : undefined;
+    }, { what: 'the cache to hold fs-b' });
     expect(cached.body.items.map((p: any) => p.metadata.name)).toEqual(['fs-b']);
     const bad = await call(base, 'GET', '/api/v1/pods?fieldSelector=spec.bogus%3Dx');
     expect(bad.status).toBe(400);

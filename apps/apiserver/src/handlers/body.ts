@@ -116,3 +116,12 @@ export async function readObjectBodySource(req: Request): Promise<{ body: Record
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw badRequest('the request body must be a JSON object');
   return { body: value as Record<string, unknown>, source: { text, format: type } };
 }
+
+/** A DELETE's optional DeleteOptions body, in JSON or (from typed clients such as `kubectl drain`) protobuf. */
+export async function readOptionalOptionsBody(req: Request): Promise<Record<string, unknown> | undefined> {
+  const raw = await readBody(req);
+  if (!raw.length) return undefined;
+  const value = mediaTypeOf(req) === 'protobuf' ? decodeProtobufBody(raw) : parseJSON(raw.toString('utf8'));
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw badRequest('the request body must be a DeleteOptions object');
+  return value as Record<string, unknown>;
+}

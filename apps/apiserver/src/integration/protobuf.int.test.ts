@@ -102,6 +102,16 @@ describe('protobuf request bodies', () => {
     expect((await call(base, 'GET', '/api/v1/namespaces/default/pods/pb-evict')).status).toBe(404);
   });
 
+  it('takes a protobuf DeleteOptions on DELETE (what kubectl drain --disable-eviction sends)', async () => {
+    const bound = { metadata: { name: 'pb-delete' }, spec: { nodeName: 'n1', containers: [{ name: 'c', image: 'busybox' }] } };
+    expect((await call(base, 'POST', '/api/v1/namespaces/default/pods', bound)).status).toBe(201);
+    const body = protobufBodyFromJSON({ apiVersion: 'v1', kind: 'DeleteOptions', gracePeriodSeconds: 0 });
+    const deleted = await sendProtobuf('DELETE', '/api/v1/namespaces/default/pods/pb-delete', body);
+    expect(deleted.status).toBe(200);
+    // A bound pod is deleted gracefully unless the options say 0: its being gone proves they were read.
+    expect((await call(base, 'GET', '/api/v1/namespaces/default/pods/pb-delete')).status).toBe(404);
+  });
+
   it('answers 400 with a Status for a malformed body, and stores nothing', async () => {
     const good = protobufBodyFromJSON({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'pb-broken' }, data: { a: 'b' } });
     const res = await sendProtobuf('POST', '/api/v1/namespaces/default/configmaps', good.subarray(0, good.length - 3));

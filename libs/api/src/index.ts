@@ -29,5 +29,6 @@ export * from './quantity';
 export * from './patch';
 export * from './table';
 export * from './openapi';
+export * from './managed-fields';
 // The Quantity class, not the schema builder of the same name in schema/builders (import that one by path).
 export { Quantity } from './quantity';

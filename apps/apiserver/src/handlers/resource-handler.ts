@@ -1,6 +1,8 @@
 import type { Request, Response } from 'express';
 import type { KObject } from '@skiff/api';
 import { anonymousUser } from '../admission/admission';
+import { fieldManagerOf } from '../registry/field-manager';
+import { serveApply } from './apply';
 import { registryFor, type ApiContext } from './api-context';
 import { mediaTypeOf, parseJSON, parseYAML, readBody, readObjectBodySource, readOptionalOptionsBody } from './body';
 import { decodeObject, fieldValidationOf } from './decode';
@@ -94,7 +96,7 @@ export async function serveResource(ctx: ApiContext, info: RequestInfo, req: Req
         throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
       }
       if (type.namespaced && !namespace) throw methodNotAllowed(`create of ${type.resource} needs a namespace in the path`);
-      const created = await registry.create(namespace, obj, { user, dryRun: isDryRun(query) });
+      const created = await registry.create(namespace, obj, { user, dryRun: isDryRun(query), fieldManager: fieldManagerOf(req) });
       setWarnings(res, warnings);
       return sendJSON(res, 201, created);
     }
@@ -102,11 +104,12 @@ export async function serveResource(ctx: ApiContext, info: RequestInfo, req: Req
       const { body, source } = await readObjectBodySource(req);
       const { obj, warnings } = decodeObject(type, body, fieldValidationOf(query), source);
       checkIdentity(obj, info);
-      const updated = await registry.update(namespace, name!, () => obj, { user, dryRun: isDryRun(query) });
+      const updated = await registry.update(namespace, name!, () => obj, { user, dryRun: isDryRun(query), fieldManager: fieldManagerOf(req) });
       setWarnings(res, warnings);
       return sendJSON(res, 200, updated);
     }
     case 'patch': {
+      if (mediaTypeOf(req) === 'apply-patch') return serveApply(ctx, info, req, res);
       const { updated, warnings } = await patchObject(ctx, info, req, undefined);
       setWarnings(res, warnings);
       return sendJSON(res, 200, updated);
@@ -176,7 +179,7 @@ export async function patchObject(
       checkIdentity(decoded.obj, info);
       return decoded.obj;
     },
-    { user: anonymousUser, dryRun: isDryRun(query) },
+    { user: anonymousUser, dryRun: isDryRun(query), fieldManager: fieldManagerOf(req) },
     { subresource, isPatch: true },
   );
   return { updated, warnings };

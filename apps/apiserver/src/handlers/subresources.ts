@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express';
 import { ScaleSchema, labelSelectorFromObject, type DeleteOptions, type KObject } from '@skiff/api';
 import { anonymousUser } from '../admission/admission';
+import { fieldManagerOf } from '../registry/field-manager';
 import { registryByName, registryFor, type ApiContext } from './api-context';
 import { readObjectBody } from './body';
 import { decodeObject, fieldValidationOf } from './decode';
@@ -22,7 +23,7 @@ export async function serveSubresource(ctx: ApiContext, info: RequestInfo, req: 
   const { type, namespace, name, subresource, verb } = info;
   const registry = registryFor(ctx, type);
   const query = req.query as Query;
-  const writeCtx = { user: anonymousUser, dryRun: isDryRun(query) };
+  const writeCtx = { user: anonymousUser, dryRun: isDryRun(query), fieldManager: fieldManagerOf(req) };
   const sub = type.subresources.find((s) => s.name === subresource)!;
   const subVerb = verb === 'create' ? 'create' : verb;
   if (!sub.verbs.includes(subVerb)) throw methodNotAllowed(`${verb} is not supported on ${type.resource}/${subresource}`);
@@ -146,7 +147,7 @@ async function serveScale(ctx: ApiContext, info: RequestInfo, req: Request, res:
       }
       return obj;
     },
-    { user: anonymousUser, dryRun: isDryRun(query) },
+    { user: anonymousUser, dryRun: isDryRun(query), fieldManager: fieldManagerOf(req, 'scale') },
     { isPatch: true },
   );
   sendJSON(res, 200, scaleOf(updated));

@@ -14,6 +14,7 @@ import type { EtcdStore } from '../storage/etcd-store';
 import { decodeStored, encodeForStorage, objectKey } from '../storage/keys';
 import { isStorageError } from '../storage/storage-error';
 import type { WatchCache } from '../storage/watch-cache';
+import { recordUpdate, type FieldManagerRef } from './field-manager';
 import type { LeaseReuse } from './lease-reuse';
 import { deepClone, initObjectMeta, keepSystemMeta, randomSuffix, specPart } from './object-meta';
 import type { ServerStrategy } from './server-strategy';
@@ -21,6 +22,8 @@ import type { ServerStrategy } from './server-strategy';
 export interface WriteContext {
   user: UserInfo;
   dryRun: boolean;
+  /** Records the write in managedFields as this manager's Update; absent when the caller sets managedFields (apply). */
+  fieldManager?: FieldManagerRef;
 }
 
 /** Turns the current object into the desired one; throwing aborts the update. */
@@ -94,6 +97,7 @@ export class GenericRegistry {
       if (t.hasStatusSubresource) delete obj.status;
       this.strategy.prepareForCreate?.(obj);
       t.applyDefaults?.(obj);
+      if (ctx.fieldManager) recordUpdate(t, obj, undefined, ctx.fieldManager);
       const req = { operation: 'CREATE' as const, type: t, namespace, name: obj.metadata.name ?? '', object: obj, user: ctx.user, dryRun: ctx.dryRun };
       await this.admission.mutate(req);
       this.validate(obj);
@@ -151,6 +155,7 @@ export class GenericRegistry {
       const pinnedRv = opts.preconditionRv ?? (opts.isPatch && bodyRv === old.metadata.resourceVersion ? undefined : bodyRv);
       if (pinnedRv && pinnedRv !== old.metadata.resourceVersion) throw conflict(t, name);
       const next = this.prepareUpdate(desired, old, opts.subresource);
+      if (ctx.fieldManager) recordUpdate(t, next, old, { subresource: opts.subresource, ...ctx.fieldManager });
       const req = { operation: 'UPDATE' as const, type: t, subresource: opts.subresource, namespace, name, object: next, oldObject: old, user: ctx.user, dryRun: ctx.dryRun };
       await this.admission.mutate(req);
       this.validate(next, old, opts.subresource);

@@ -5,6 +5,7 @@ import { builtinScheme, type KObject, type ResourceType, type Scheme } from '@sk
 import type { Logger } from '@skiff/logging';
 import { AdmissionChain } from '../admission/admission';
 import { namespaceLifecycle } from '../admission/namespace-lifecycle';
+import { priorityAdmission } from '../admission/priority';
 import type { ApiContext } from '../handlers/api-context';
 import { aggregatedDiscovery, aggregatedDiscoveryType, apiGroupDoc, apiGroupList, apiResourceList, apiVersions, wantsAggregatedDiscovery } from '../handlers/discovery';
 import { parseRequestInfo } from '../handlers/request-info';
@@ -53,7 +54,7 @@ export class Apiserver {
     const leases = new LeaseReuse(store);
     const registries = new Map<ResourceType, GenericRegistry>();
     const namespaces = scheme.forResource('', 'v1', 'namespaces');
-    const admission = new AdmissionChain([namespaceLifecycle((name) => this.lookupNamespace(name))]);
+    const admission = new AdmissionChain([namespaceLifecycle((name) => this.lookupNamespace(name)), priorityAdmission(() => this.ctx)]);
     for (const t of scheme.all) {
       const cache = new WatchCache(store, t, opts.logger, metrics, opts.bookmarkIntervalMs);
       this.caches.push(cache);

@@ -87,8 +87,13 @@ function storedEntries(list: ManagedFieldsEntry[] | undefined): ManagerEntry[] {
 
 /** Sets metadata.managedFields last in metadata, where Kubernetes serialises it, or removes it when empty. */
 function setManagedFields(meta: ObjectMeta, list: ManagedFieldsEntry[] | undefined): void {
-  delete meta.managedFields;
-  if (list?.length) meta.managedFields = list;
+  const keys = Object.keys(meta);
+  const isLast = keys[keys.length - 1] === 'managedFields';
+  if (list?.length && isLast) meta.managedFields = list;
+  else {
+    if (meta.managedFields !== undefined || keys.includes('managedFields')) delete meta.managedFields;
+    if (list?.length) meta.managedFields = list;
+  }
 }
 
 /**

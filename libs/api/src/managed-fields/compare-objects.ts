@@ -77,8 +77,10 @@ function compareChild(schema: FieldSchema, a: unknown, b: unknown, ignore: Field
     out.removed.push([el, wholeNode(schema, a, ignore)]);
     return;
   }
+  // Most of an object is untouched by a write; an equality check is far cheaper than a structured walk.
+  if (jsonEqual(a, b)) return;
   if (isLeaf(schema, a, b)) {
-    if (!jsonEqual(a, b)) out.modified.push([el, leaf()]);
+    out.modified.push([el, leaf()]);
     return;
   }
   const sub: Changes = { added: [], modified: [], removed: [] };
@@ -132,13 +134,13 @@ function compareListSets(a: unknown[], b: unknown[], out: Changes): void {
   out.removed.push(...sortFieldSetEntries(removed));
 }
 
-/** A value present on one side only: it and everything under it. */
+/** A value present on one side only: it and everything under it (built directly: this is the create hot path). */
 function wholeNode(schema: FieldSchema, v: unknown, ignore: FieldSet | undefined): FieldSet {
   if (v === null || schema.kind === 'scalar') return leaf();
   if (schema.kind === 'listMap') {
-    if (!Array.isArray(v)) return leaf();
-    const seen = new Set<string>();
+    if (!Array.isArray(v) || v.length === 0) return leaf();
     const entries: Entries = [];
+    const seen = new Set<string>();
     for (const item of v) {
       const el = listItemElement(schema, item);
       if (seen.has(el)) continue;
@@ -148,18 +150,23 @@ function wholeNode(schema: FieldSchema, v: unknown, ignore: FieldSet | undefined
     return makeFieldSetNode(true, sortFieldSetEntries(entries))!;
   }
   if (schema.kind === 'listSet') {
-    if (!Array.isArray(v)) return leaf();
+    if (!Array.isArray(v) || v.length === 0) return leaf();
     const els = [...new Set(v.map(valueElement))];
     return makeFieldSetNode(true, sortFieldSetEntries(els.map((el): [string, FieldSet] => [el, leaf()])))!;
   }
   if (!isObject(v)) return leaf();
-  const entries: Entries = [];
-  for (const k of Object.keys(v).sort()) {
-    if (v[k] === undefined) continue;
+  const keys = Object.keys(v);
+  if (keys.length > 1) keys.sort();
+  const out: FieldSet = { '.': leaf() };
+  let children = 0;
+  for (const k of keys) {
+    const child = v[k];
+    if (child === undefined) continue;
     const el = fieldElement(k);
     const skip = ignore?.[el];
     if (skip && !hasKeys(skip)) continue;
-    entries.push([el, wholeNode(childFieldSchema(schema, k), v[k], skip)]);
+    out[el] = wholeNode(childFieldSchema(schema, k), child, skip);
+    children++;
   }
-  return makeFieldSetNode(true, entries)!;
+  return children ? out : leaf();
 }

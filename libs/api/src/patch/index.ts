@@ -1,2 +1,3 @@
 export { strategicMergePatch } from './strategic-merge-patch';
 export { StrategicMergePatchError } from './patch-errors';
+export { createThreeWayPatch } from './create-three-way-patch';

@@ -4,3 +4,6 @@ export * from './wait-for';
 export * from './etcd';
 export * from './apiserver';
 export * from './control-plane';
+export * from './object-tracker';
+export * from './fake-client';
+export * from './controller-test-kit';

@@ -1,0 +1,4 @@
+export * from './controller';
+export * from './controller-metrics';
+export * from './queue-controller';
+export * from './controller-registry';

@@ -7,9 +7,10 @@ const latencyBuckets = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.0
 /** The scheduler's Prometheus metrics, named after kube-scheduler's where one exists. */
 export class SchedulerMetrics {
   readonly registry = new Registry();
-  /** Read when /metrics is scraped: queue lengths and cache sizes. */
+  /** Read when /metrics is scraped: queue lengths, cache sizes, Event writes waiting. */
   pendingSource?: () => Record<string, number>;
   cacheSource?: () => Record<string, number>;
+  eventBacklogSource?: () => number;
   readonly attempts = new Counter({
     name: 'scheduler_schedule_attempts_total',
     help: 'Scheduling attempts by result.',
@@ -61,6 +62,14 @@ export class SchedulerMetrics {
     registers: [this.registry],
     collect: () => {
       for (const [type, n] of Object.entries(this.cacheSource?.() ?? {})) this.cacheSize.set({ type }, n);
+    },
+  });
+  readonly eventBacklog = new Gauge({
+    name: 'scheduler_event_writes_pending',
+    help: 'Events recorded but not yet written to the apiserver.',
+    registers: [this.registry],
+    collect: () => {
+      this.eventBacklog.set(this.eventBacklogSource?.() ?? 0);
     },
   });
   readonly eventsDropped = new Counter({

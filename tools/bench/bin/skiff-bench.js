@@ -1,2 +1,2 @@
 #!/usr/bin/env node
-require("../dist/apiserver-bench.js");
+require(process.argv[2] === "scheduler" ? "../dist/scheduler/scheduler-bench.js" : "../dist/apiserver-bench.js");

@@ -78,7 +78,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | undefine
   if (values.help) return undefined;
   const [command, ...extra] = positionals;
   if ((command !== undefined && command !== 'apiserver') || extra.length) {
-    throw new UsageError(`unknown benchmark "${[command, ...extra].join(' ')}": the only one is "apiserver"`);
+    throw new UsageError(`unknown benchmark "${[command, ...extra].join(' ')}": there are "apiserver" and "scheduler"`);
   }
   const pods = integer('pods', values.pods, 2000, 1, 100_000);
   const concurrency = integer('concurrency', values.concurrency, 32, 1, 1024);

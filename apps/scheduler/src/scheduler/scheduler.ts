@@ -93,6 +93,7 @@ export class Scheduler {
     this.namespaceInformer.addEventHandler(handlers.namespaces());
     c.metrics.pendingSource = () => this.queue.pendingCounts();
     c.metrics.cacheSource = () => ({ nodes: this.cache.nodeCount, pods: this.cache.podCount });
+    c.metrics.eventBacklogSource = () => this.events.backlog;
   }
 
   /** Starts the informers; resolves true once every cache has its first list. */

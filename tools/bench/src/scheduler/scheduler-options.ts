@@ -1,0 +1,64 @@
+import { parseArgs } from 'node:util';
+import { UsageError } from '../options';
+
+export interface SchedulerBenchOptions {
+  nodes: number;
+  pods: number;
+  /** Pod creates kept in flight. */
+  concurrency: number;
+  /** Pods scheduled and deleted before the measured ones, so that every process's JIT is warm (0: none). */
+  warmup: number;
+  json: boolean;
+  timeoutSeconds: number;
+}
+
+export const schedulerUsage = `usage: skiff-bench scheduler [--nodes 100] [--pods 2000] [--concurrency 32] [--warmup 500] [--json] [--timeout-seconds 600]
+
+Starts etcd, skiff-apiserver and skiff-scheduler on loopback ports, registers --nodes Node objects, then creates
+--pods pods with --concurrency creates in flight and reports pods/s from the first create to the last binding
+seen on a watch, per-pod latency (create acknowledged → binding observed) and CPU per pod of every process.`;
+
+function integer(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(n) || n < min || n > max) {
+    throw new UsageError(`--${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
+  }
+  return n;
+}
+
+/** Parses `skiff-bench scheduler [flags]`; undefined when help was asked for. */
+export function parseSchedulerBenchArgs(argv: readonly string[]): SchedulerBenchOptions | undefined {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        nodes: { type: 'string' },
+        pods: { type: 'string' },
+        concurrency: { type: 'string' },
+        warmup: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        'timeout-seconds': { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (e) {
+    throw new UsageError((e as Error).message.split('\n')[0]);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return undefined;
+  const [command, ...extra] = positionals;
+  if (command !== 'scheduler' || extra.length) throw new UsageError(`expected "skiff-bench scheduler [flags]", got "${positionals.join(' ')}"`);
+  const pods = integer('pods', values.pods, 2000, 1, 100_000);
+  return {
+    nodes: integer('nodes', values.nodes, 100, 1, 20_000),
+    pods,
+    concurrency: Math.min(integer('concurrency', values.concurrency, 32, 1, 1024), pods),
+    warmup: integer('warmup', values.warmup, 500, 0, 100_000),
+    json: values.json ?? false,
+    timeoutSeconds: integer('timeout-seconds', values['timeout-seconds'], 600, 10, 3600),
+  };
+}

@@ -159,7 +159,10 @@ export class Scheduler {
       }
       this.nominator.remove(pi.key);
       this.observeAttempt('scheduled', started);
-      this.log.debug('pod scheduled', { pod: pi.key, node: outcome.nodeName, evaluatedNodes: outcome.evaluatedNodes, feasibleNodes: outcome.feasibleNodes });
+      // winston formats a line before dropping it by level, so the per-pod line is only built when wanted.
+      if (this.log.isDebugEnabled()) {
+        this.log.debug('pod scheduled', { pod: pi.key, node: outcome.nodeName, evaluatedNodes: outcome.evaluatedNodes, feasibleNodes: outcome.feasibleNodes });
+      }
       this.startBinding(q, state, outcome.nodeName);
       return;
     }

@@ -1,7 +1,12 @@
 import type { ControllerFactory } from './controller';
+import { serviceAccountControllerFactory } from './serviceaccount/serviceaccount-controller';
+import { podGCControllerFactory } from './podgc/podgc-controller';
 
 /**
  * Every controller by the name `--controllers` uses. Each entry is one line; a controller folder exports its factory.
  * Kept sorted by name.
  */
-export const controllerFactories: Record<string, ControllerFactory> = {};
+export const controllerFactories: Record<string, ControllerFactory> = {
+  podgc: podGCControllerFactory,
+  serviceaccount: serviceAccountControllerFactory,
+};

@@ -1,0 +1,3 @@
+export * from './options';
+export * from './controller-selection';
+export * from './controller-manager';

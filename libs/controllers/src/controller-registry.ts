@@ -1,4 +1,6 @@
 import type { ControllerFactory } from './controller';
+import { nodeIpamControllerFactory } from './nodeipam/nodeipam-controller';
+import { nodeLifecycleControllerFactory } from './nodelifecycle/nodelifecycle-controller';
 import { serviceAccountControllerFactory } from './serviceaccount/serviceaccount-controller';
 import { podGCControllerFactory } from './podgc/podgc-controller';
 import { replicaSetControllerFactory } from './replicaset/replicaset-controller';
@@ -8,6 +10,8 @@ import { replicaSetControllerFactory } from './replicaset/replicaset-controller'
  * Kept sorted by name.
  */
 export const controllerFactories: Record<string, ControllerFactory> = {
+  nodeipam: nodeIpamControllerFactory,
+  nodelifecycle: nodeLifecycleControllerFactory,
   podgc: podGCControllerFactory,
   replicaset: replicaSetControllerFactory,
   serviceaccount: serviceAccountControllerFactory,

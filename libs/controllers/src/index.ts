@@ -5,3 +5,5 @@ export * from './controller-registry';
 export * from './podgc/podgc-controller';
 export * from './replicaset/replicaset-controller';
 export * from './serviceaccount/serviceaccount-controller';
+export * from './nodeipam/nodeipam-controller';
+export * from './nodelifecycle/nodelifecycle-controller';

@@ -19,7 +19,8 @@ interface GetOptions {
   watchOnly?: boolean;
   showLabels?: boolean;
   sortBy?: string;
-  noHeaders?: boolean;
+  /** False with --no-headers (commander's negated flag). */
+  headers?: boolean;
   filename?: string[];
   recursive?: boolean;
   ignoreNotFound?: boolean;
@@ -88,7 +89,7 @@ async function getCommand(ctx: CliContext, opts: GetOptions, args: string[]): Pr
       if (tables.length === 0) continue;
       const merged: Table = { ...tables[0], rows: tables.flatMap((t) => t.rows) };
       if (opts.sortBy) merged.rows = sortRows(merged.rows, opts.sortBy, (r) => r.object);
-      const textOpts: TableTextOptions = { wide: format.wide, withNamespace, showLabels: opts.showLabels, noHeaders: opts.noHeaders };
+      const textOpts: TableTextOptions = { wide: format.wide, withNamespace, showLabels: opts.showLabels, noHeaders: opts.headers === false };
       const text = formatTable(merged, textOpts);
       if (text) tableTexts.push(text);
       printedAny ||= merged.rows.length > 0;
@@ -151,7 +152,7 @@ async function watchTarget(ctx: CliContext, opts: GetOptions, format: OutputForm
   const print = (objects: KObject[], headers: boolean) => {
     if (format.kind === 'table') {
       const table = buildTable(printer, objects, {}, { includeObject: 'Metadata', now: Date.now() });
-      out.stdout(formatTable(table, { wide: format.wide, withNamespace, showLabels: opts.showLabels, noHeaders: !headers || opts.noHeaders }));
+      out.stdout(formatTable(table, { wide: format.wide, withNamespace, showLabels: opts.showLabels, noHeaders: !headers || opts.headers === false }));
     } else out.stdout(formatObjects(objects.map((o) => withKind(o, target.type)), format as ObjectFormat, false));
   };
   if (!opts.watchOnly && list.items.length > 0) print(list.items, true);

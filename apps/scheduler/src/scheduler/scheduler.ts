@@ -116,7 +116,14 @@ export class Scheduler {
         sliceStart = performance.now();
       }
       if (!next) break;
-      await this.scheduleOne(next);
+      try {
+        await this.scheduleOne(next);
+      } catch (err) {
+        // A bug in one pod's attempt must not stop scheduling for everyone: log it and retry the pod later.
+        this.log.error('scheduling attempt failed unexpectedly', { pod: next.key, error: (err as Error).stack });
+        this.cache.forgetPod(next.key);
+        this.queue.addBackoff(next);
+      }
       if (this.bindsInFlight >= this.maxBindsInFlight) await new Promise<void>((resolve) => this.bindWaiters.push(resolve));
       if (performance.now() - sliceStart > sliceMs) {
         await yieldToEventLoop();

@@ -4,12 +4,16 @@ import { nodeLifecycleControllerFactory } from './nodelifecycle/nodelifecycle-co
 import { serviceAccountControllerFactory } from './serviceaccount/serviceaccount-controller';
 import { podGCControllerFactory } from './podgc/podgc-controller';
 import { replicaSetControllerFactory } from './replicaset/replicaset-controller';
+import { endpointsControllerFactory } from './endpoints/endpoints-controller';
+import { endpointSliceControllerFactory } from './endpointslice/endpointslice-controller';
 
 /**
  * Every controller by the name `--controllers` uses. Each entry is one line; a controller folder exports its factory.
  * Kept sorted by name.
  */
 export const controllerFactories: Record<string, ControllerFactory> = {
+  endpoint: endpointsControllerFactory,
+  endpointslice: endpointSliceControllerFactory,
   nodeipam: nodeIpamControllerFactory,
   nodelifecycle: nodeLifecycleControllerFactory,
   podgc: podGCControllerFactory,

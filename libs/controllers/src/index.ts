@@ -7,3 +7,5 @@ export * from './replicaset/replicaset-controller';
 export * from './serviceaccount/serviceaccount-controller';
 export * from './nodeipam/nodeipam-controller';
 export * from './nodelifecycle/nodelifecycle-controller';
+export * from './endpoints/endpoints-controller';
+export * from './endpointslice/endpointslice-controller';

@@ -1,4 +1,5 @@
 import type { ControllerFactory } from './controller';
+import { namespaceControllerFactory } from './namespace/namespace-controller';
 import { nodeIpamControllerFactory } from './nodeipam/nodeipam-controller';
 import { nodeLifecycleControllerFactory } from './nodelifecycle/nodelifecycle-controller';
 import { serviceAccountControllerFactory } from './serviceaccount/serviceaccount-controller';
@@ -14,6 +15,7 @@ import { endpointSliceControllerFactory } from './endpointslice/endpointslice-co
 export const controllerFactories: Record<string, ControllerFactory> = {
   endpoint: endpointsControllerFactory,
   endpointslice: endpointSliceControllerFactory,
+  namespace: namespaceControllerFactory,
   nodeipam: nodeIpamControllerFactory,
   nodelifecycle: nodeLifecycleControllerFactory,
   podgc: podGCControllerFactory,

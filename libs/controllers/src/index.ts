@@ -9,3 +9,4 @@ export * from './nodeipam/nodeipam-controller';
 export * from './nodelifecycle/nodelifecycle-controller';
 export * from './endpoints/endpoints-controller';
 export * from './endpointslice/endpointslice-controller';
+export * from './namespace/namespace-controller';

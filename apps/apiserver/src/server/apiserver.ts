@@ -6,6 +6,7 @@ import type { Logger } from '@skiff/logging';
 import { AdmissionChain } from '../admission/admission';
 import { namespaceLifecycle } from '../admission/namespace-lifecycle';
 import { priorityAdmission } from '../admission/priority';
+import { defaultTolerationSecondsAdmission } from '../admission/default-toleration-seconds';
 import type { ApiContext } from '../handlers/api-context';
 import { aggregatedDiscovery, aggregatedDiscoveryType, apiGroupDoc, apiGroupList, apiResourceList, apiVersions, wantsAggregatedDiscovery } from '../handlers/discovery';
 import { parseRequestInfo } from '../handlers/request-info';
@@ -54,7 +55,7 @@ export class Apiserver {
     const leases = new LeaseReuse(store);
     const registries = new Map<ResourceType, GenericRegistry>();
     const namespaces = scheme.forResource('', 'v1', 'namespaces');
-    const admission = new AdmissionChain([namespaceLifecycle((name) => this.lookupNamespace(name)), priorityAdmission(() => this.ctx)]);
+    const admission = new AdmissionChain([namespaceLifecycle((name) => this.lookupNamespace(name)), priorityAdmission(() => this.ctx), defaultTolerationSecondsAdmission()]);
     for (const t of scheme.all) {
       const cache = new WatchCache(store, t, opts.logger, metrics, opts.bookmarkIntervalMs);
       this.caches.push(cache);

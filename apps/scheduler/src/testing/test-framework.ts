@@ -1,4 +1,4 @@
-import type { Pod, PodDisruptionBudget } from '@skiff/api';
+import type { PodDisruptionBudget } from '@skiff/api';
 import type { KubeClient } from '@skiff/client';
 import type { PodInfo } from '../cache/pod-info';
 import type { SchedulerCache } from '../cache/scheduler-cache';
@@ -47,4 +47,3 @@ export function testFramework(cache: SchedulerCache, o: { budgets?: PodDisruptio
   return { framework, nominator, recorded, bound };
 }
 
-export type { Pod };

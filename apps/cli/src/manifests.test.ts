@@ -50,3 +50,9 @@ describe('manifestFiles', () => {
     fs.rmSync(dir, { recursive: true });
   });
 });
+
+describe('parseManifests at the end of the input', () => {
+  it('shows an unclosed bracket at the end of the last written line', () => {
+    expect(() => parseManifests('kind: Pod\nmetadata:\n  labels: [a\n\n', 'u.yaml')).toThrow(/^u\.yaml:3:13: .*\n {4}labels: \[a\n {2} {12}\^$/);
+  });
+});

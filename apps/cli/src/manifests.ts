@@ -45,9 +45,15 @@ export function parseManifests(text: string, file: string): Manifest[] {
   for (const doc of list) {
     const error = doc.errors[0];
     if (error) {
-      const { line, col } = lineCounter.linePos(error.pos[0]);
+      const lines = text.split(/\r?\n/);
+      let { line, col } = lineCounter.linePos(error.pos[0]);
+      // An error found at the end of the input (an unclosed bracket) is shown at the end of the last written line.
+      while (line > 1 && (lines[line - 1] ?? '').trim() === '') {
+        line--;
+        col = (lines[line - 1] ?? '').length + 1;
+      }
       const message = error.message.split('\n')[0].replace(/ at line \d+, column \d+.*$/, '');
-      const offending = text.split(/\r?\n/)[line - 1] ?? '';
+      const offending = lines[line - 1] ?? '';
       throw new CliError(`${file}:${line}:${col}: ${message}\n  ${offending}\n  ${' '.repeat(Math.max(0, col - 1))}^`);
     }
     const value = doc.toJS() as unknown;

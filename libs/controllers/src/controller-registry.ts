@@ -1,4 +1,5 @@
 import type { ControllerFactory } from './controller';
+import { garbageCollectorControllerFactory } from './garbagecollector/garbagecollector-controller';
 import { namespaceControllerFactory } from './namespace/namespace-controller';
 import { nodeIpamControllerFactory } from './nodeipam/nodeipam-controller';
 import { nodeLifecycleControllerFactory } from './nodelifecycle/nodelifecycle-controller';
@@ -15,6 +16,7 @@ import { endpointSliceControllerFactory } from './endpointslice/endpointslice-co
 export const controllerFactories: Record<string, ControllerFactory> = {
   endpoint: endpointsControllerFactory,
   endpointslice: endpointSliceControllerFactory,
+  garbagecollector: garbageCollectorControllerFactory,
   namespace: namespaceControllerFactory,
   nodeipam: nodeIpamControllerFactory,
   nodelifecycle: nodeLifecycleControllerFactory,

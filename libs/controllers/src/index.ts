@@ -10,3 +10,4 @@ export * from './nodelifecycle/nodelifecycle-controller';
 export * from './endpoints/endpoints-controller';
 export * from './endpointslice/endpointslice-controller';
 export * from './namespace/namespace-controller';
+export * from './garbagecollector/garbagecollector-controller';

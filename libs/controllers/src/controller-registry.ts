@@ -1,4 +1,5 @@
 import type { ControllerFactory } from './controller';
+import { jobControllerFactory } from './job/job-controller';
 import { garbageCollectorControllerFactory } from './garbagecollector/garbagecollector-controller';
 import { namespaceControllerFactory } from './namespace/namespace-controller';
 import { nodeIpamControllerFactory } from './nodeipam/nodeipam-controller';
@@ -17,6 +18,7 @@ export const controllerFactories: Record<string, ControllerFactory> = {
   endpoint: endpointsControllerFactory,
   endpointslice: endpointSliceControllerFactory,
   garbagecollector: garbageCollectorControllerFactory,
+  job: jobControllerFactory,
   namespace: namespaceControllerFactory,
   nodeipam: nodeIpamControllerFactory,
   nodelifecycle: nodeLifecycleControllerFactory,

@@ -11,3 +11,4 @@ export * from './endpoints/endpoints-controller';
 export * from './endpointslice/endpointslice-controller';
 export * from './namespace/namespace-controller';
 export * from './garbagecollector/garbagecollector-controller';
+export * from './job/job-controller';

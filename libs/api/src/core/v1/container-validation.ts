@@ -179,12 +179,20 @@ function parsedOrUndefined(q: string | number): Quantity | undefined {
 }
 
 /** Quantity map entries: names the container may use, values that parse and are not negative. */
-export function validateResourceList(list: Record<string, string | number> | undefined, path: FieldPath): FieldError[] {
+/** What a node reports beyond what containers request: how many pods it takes, and attachable storage. */
+export const standardNodeResources = [...standardContainerResources, 'pods', 'storage'];
+
+export function validateResourceList(
+  list: Record<string, string | number> | undefined,
+  path: FieldPath,
+  standard: readonly string[] = standardContainerResources,
+): FieldError[] {
   const errs: FieldError[] = [];
+  const what = standard === standardContainerResources ? 'containers' : 'nodes';
   for (const [name, q] of Object.entries(list ?? {})) {
     const p = path.key(name);
-    if (!standardContainerResources.includes(name) && !isHugePages(name)) {
-      if (!name.includes('/')) errs.push(invalid(p, name, 'must be a standard resource for containers'));
+    if (!standard.includes(name) && !isHugePages(name)) {
+      if (!name.includes('/')) errs.push(invalid(p, name, `must be a standard resource for ${what}`));
       else errs.push(...check(p, name, isQualifiedName));
     }
     try {

@@ -1,6 +1,6 @@
 import { duplicate, FieldPath, forbidden, invalid, required, type FieldError } from '../../validation/field-errors';
 import { check, isQualifiedName, isValidLabelValue } from '../../validation/names';
-import { validateResourceList } from './container-validation';
+import { standardNodeResources, validateResourceList } from './container-validation';
 import { isValidCIDR } from './network-names';
 import type { Node } from './node';
 
@@ -33,8 +33,8 @@ export function validateNode(node: Node): FieldError[] {
     seenTaints.add(id);
   });
   const status = FieldPath.root('status');
-  errs.push(...validateResourceList(node.status?.capacity, status.child('capacity')));
-  errs.push(...validateResourceList(node.status?.allocatable, status.child('allocatable')));
+  errs.push(...validateResourceList(node.status?.capacity, status.child('capacity'), standardNodeResources));
+  errs.push(...validateResourceList(node.status?.allocatable, status.child('allocatable'), standardNodeResources));
   return errs;
 }
 

@@ -9,12 +9,14 @@ import { podGCControllerFactory } from './podgc/podgc-controller';
 import { replicaSetControllerFactory } from './replicaset/replicaset-controller';
 import { endpointsControllerFactory } from './endpoints/endpoints-controller';
 import { endpointSliceControllerFactory } from './endpointslice/endpointslice-controller';
+import { disruptionControllerFactory } from './disruption/disruption-controller';
 
 /**
  * Every controller by the name `--controllers` uses. Each entry is one line; a controller folder exports its factory.
  * Kept sorted by name.
  */
 export const controllerFactories: Record<string, ControllerFactory> = {
+  disruption: disruptionControllerFactory,
   endpoint: endpointsControllerFactory,
   endpointslice: endpointSliceControllerFactory,
   garbagecollector: garbageCollectorControllerFactory,

@@ -12,3 +12,4 @@ export * from './endpointslice/endpointslice-controller';
 export * from './namespace/namespace-controller';
 export * from './garbagecollector/garbagecollector-controller';
 export * from './job/job-controller';
+export * from './disruption/disruption-controller';

@@ -1,9 +1,9 @@
 import type { ControllerFactory } from './controller';
 import { jobControllerFactory } from './job/job-controller';
 import { garbageCollectorControllerFactory } from './garbagecollector/garbagecollector-controller';
-import { namespaceControllerFactory } from './namespace/namespace-controller';
 import { nodeIpamControllerFactory } from './nodeipam/nodeipam-controller';
 import { nodeLifecycleControllerFactory } from './nodelifecycle/nodelifecycle-controller';
+import { namespaceControllerFactory } from './namespace/namespace-controller';
 import { serviceAccountControllerFactory } from './serviceaccount/serviceaccount-controller';
 import { podGCControllerFactory } from './podgc/podgc-controller';
 import { replicaSetControllerFactory } from './replicaset/replicaset-controller';

@@ -4,6 +4,7 @@ export * from './wait-for';
 export * from './etcd';
 export * from './apiserver';
 export * from './control-plane';
+export * from './controller-manager';
 export * from './object-tracker';
 export * from './fake-client';
 export * from './controller-test-kit';

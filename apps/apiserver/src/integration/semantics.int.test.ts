@@ -1,4 +1,4 @@
-import { startControlPlane, type TestControlPlane } from '@skiff/testing';
+import { startControlPlane, waitFor, type TestControlPlane } from '@skiff/testing';
 import { leaseOf } from './etcd-snapshot';
 import { call } from './http';
 
@@ -153,6 +153,17 @@ describe('namespaces', () => {
     expect(finalize.status).toBe(200);
     expect((await call(base, 'GET', '/api/v1/namespaces/doomed')).status).toBe(404);
     expect((await call(base, 'DELETE', '/api/v1/namespaces/kube-system')).status).toBe(403);
+  });
+});
+
+describe('bootstrap', () => {
+  it('creates the built-in PriorityClasses', async () => {
+    const pc = await waitFor(async () => {
+      const r = await call(base, 'GET', '/apis/scheduling.k8s.io/v1/priorityclasses/system-node-critical');
+      return r.status === 200 ? r.body : undefined;
+    }, { what: 'system-node-critical' });
+    expect(pc.value).toBe(2000001000);
+    expect((await call(base, 'GET', '/apis/scheduling.k8s.io/v1/priorityclasses/system-cluster-critical')).body.value).toBe(2000000000);
   });
 });
 

@@ -19,7 +19,7 @@ import { IPRange, PortRange, ServiceAllocator } from '../registry/service-alloca
 import { EtcdStore } from '../storage/etcd-store';
 import { decodeStored } from '../storage/keys';
 import { objectOf, WatchCache } from '../storage/watch-cache';
-import { bootstrapNamespaces } from './bootstrap';
+import { bootstrapCluster } from './bootstrap';
 import { Compactor } from './compactor';
 import { ApiserverMetrics } from './metrics';
 import { strategyFor } from './strategies';
@@ -193,7 +193,7 @@ export class Apiserver {
     const port = (this.server.address() as AddressInfo).port;
     this.ctx.advertiseAddress = `${this.opts.bindAddress}:${port}`;
     for (const c of this.caches) void c.start();
-    void bootstrapNamespaces(this.ctx);
+    void bootstrapCluster(this.ctx);
     this.compactor.start();
     return port;
   }

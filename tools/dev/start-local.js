@@ -52,7 +52,10 @@ async function main() {
   const apiPort = await pickPort(Number(process.env.SKIFF_API_PORT || 8080));
   const etcdUrl = `http://127.0.0.1:${etcdPort}`;
   const children = [];
+  let stopping = false;
   const stopAll = (code) => {
+    if (stopping) return;
+    stopping = true;
     for (const c of children.reverse()) if (c.exitCode === null) c.kill('SIGTERM');
     setTimeout(() => process.exit(code), 300);
   };
@@ -75,6 +78,7 @@ async function main() {
   ], { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, SKIFF_LOG_FORMAT: process.env.SKIFF_LOG_FORMAT || 'text' } });
   children.push(apiserver);
   apiserver.on('exit', (code) => {
+    if (stopping) return;
     console.error(`skiff-apiserver exited (${code}); stopping`);
     stopAll(1);
   });
@@ -96,8 +100,27 @@ async function main() {
       '',
     ].join('\n'),
   );
+  // The rest of the control plane: clients of the apiserver, configured by the kubeconfig just written.
+  const components = [
+    ['skiff-scheduler', 'apps/scheduler/bin/skiff-scheduler.js'],
+    ['skiff-controller-manager', 'apps/controller-manager/bin/skiff-controller-manager.js'],
+  ].filter(([, bin]) => fs.existsSync(path.join(root, bin)));
+  for (const [name, bin] of components) {
+    const child = spawn(process.execPath, [path.join(root, bin), `--kubeconfig=${kubeconfig}`, '--port=0'], {
+      stdio: ['ignore', 'inherit', 'inherit'],
+      env: { ...process.env, SKIFF_LOG_FORMAT: process.env.SKIFF_LOG_FORMAT || 'text' },
+    });
+    children.push(child);
+    child.on('exit', (code) => {
+      if (stopping) return;
+      console.error(`${name} exited (${code}); stopping`);
+      stopAll(1);
+    });
+  }
+
   console.log(`
 Skiff control plane is running.
+  components: skiff-apiserver${components.map(([n]) => ', ' + n).join('')}
   etcd:       ${etcdUrl} (data in ${path.join(stateDir, 'etcd')})
   apiserver:  http://127.0.0.1:${apiPort}
 

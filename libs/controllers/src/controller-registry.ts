@@ -1,4 +1,5 @@
 import type { ControllerFactory } from './controller';
+import { deploymentControllerFactory } from './deployment/deployment-controller';
 import { jobControllerFactory } from './job/job-controller';
 import { garbageCollectorControllerFactory } from './garbagecollector/garbagecollector-controller';
 import { nodeIpamControllerFactory } from './nodeipam/nodeipam-controller';
@@ -16,6 +17,7 @@ import { disruptionControllerFactory } from './disruption/disruption-controller'
  * Kept sorted by name.
  */
 export const controllerFactories: Record<string, ControllerFactory> = {
+  deployment: deploymentControllerFactory,
   disruption: disruptionControllerFactory,
   endpoint: endpointsControllerFactory,
   endpointslice: endpointSliceControllerFactory,

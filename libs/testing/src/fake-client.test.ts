@@ -1,4 +1,4 @@
-import { configmaps, deployments, pods, type KObject } from '@skiff/api';
+import { configmaps, deployments, namespaces, pods, type KObject } from '@skiff/api';
 import { FakeClock, Informer, isAlreadyExists, isConflict, isNotFound } from '@skiff/client';
 import { FakeKubeClient } from './fake-client';
 
@@ -52,6 +52,17 @@ describe('FakeKubeClient', () => {
     expect(deleting.metadata.deletionTimestamp).toBe('2024-05-01T10:00:00Z');
     await client.patch(configmaps, 'default', 'f', 'merge', { metadata: { finalizers: null } });
     expect(await failsWith(client.get(configmaps, 'default', 'f'), isNotFound)).toBe(true);
+  });
+
+  it('keeps a deleted namespace Terminating until its spec.finalizers are finalized away', async () => {
+    await client.create(namespaces, undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'ns' }, spec: { finalizers: ['kubernetes'] } });
+    const deleting = (await client.delete(namespaces, undefined, 'ns')) as KObject;
+    expect(deleting.status).toEqual({ phase: 'Terminating' });
+    await client.patch(namespaces, undefined, 'ns', 'merge', { metadata: { labels: { a: 'b' } } });
+    const current = await client.get(namespaces, undefined, 'ns');
+    expect(current.metadata.deletionTimestamp).toBeTruthy();
+    await client.update(namespaces, { ...current, spec: { finalizers: [] } }, { subresource: 'finalize' });
+    expect(await failsWith(client.get(namespaces, undefined, 'ns'), isNotFound)).toBe(true);
   });
 
   it('fails calls on demand, a given number of times', async () => {

@@ -63,6 +63,11 @@ function mergePatch(target: unknown, patch: unknown): unknown {
   return out;
 }
 
+/** A namespace with spec.finalizers stays Terminating until the namespace controller finalizes it, as on the apiserver. */
+function heldBySpec(type: ResourceType<any>, obj: KObject): boolean {
+  return type.group === '' && type.resource === 'namespaces' && ((obj.spec as { finalizers?: string[] } | undefined)?.finalizers ?? []).length > 0;
+}
+
 function fieldsOf(type: ResourceType<any>, obj: KObject): Record<string, string> {
   return { 'metadata.name': obj.metadata.name ?? '', 'metadata.namespace': obj.metadata.namespace ?? '', ...(type.selectableFields?.(obj) ?? {}) };
 }
@@ -226,6 +231,8 @@ export class FakeKubeClient implements KubeClient {
     let stored: KObject;
     if (subresource === 'status') {
       stored = { ...current, status: next.status };
+    } else if (subresource === 'finalize') {
+      stored = { ...current, spec: { ...(current.spec as object), finalizers: (next.spec as { finalizers?: string[] } | undefined)?.finalizers ?? [] } };
     } else {
       stored = { ...next, metadata: { ...next.metadata, uid: current.metadata.uid, creationTimestamp: current.metadata.creationTimestamp } };
       if (type.hasStatusSubresource) stored.status = current.status;
@@ -235,7 +242,7 @@ export class FakeKubeClient implements KubeClient {
       }
     }
     if (dryRun) return stored;
-    if (stored.metadata.deletionTimestamp && (stored.metadata.finalizers ?? []).length === 0) {
+    if (stored.metadata.deletionTimestamp && (stored.metadata.finalizers ?? []).length === 0 && !heldBySpec(type, stored)) {
       return this.tracker.remove(type, namespace, name)!;
     }
     return this.tracker.put(type, stored, 'MODIFIED');
@@ -252,8 +259,9 @@ export class FakeKubeClient implements KubeClient {
     const finalizers = new Set(current.metadata.finalizers ?? []);
     if (opts.propagationPolicy === 'Foreground') finalizers.add('foregroundDeletion');
     if (opts.propagationPolicy === 'Orphan') finalizers.add('orphan');
-    if (finalizers.size === 0) return this.tracker.remove(type, current.metadata.namespace, current.metadata.name!)!;
-    current.metadata.finalizers = [...finalizers];
+    if (finalizers.size === 0 && !heldBySpec(type, current)) return this.tracker.remove(type, current.metadata.namespace, current.metadata.name!)!;
+    if (finalizers.size) current.metadata.finalizers = [...finalizers];
+    if (heldBySpec(type, current)) current.status = { ...(current.status as object), phase: 'Terminating' };
     current.metadata.deletionTimestamp ??= formatTime(new Date(this.clock.now()));
     current.metadata.deletionGracePeriodSeconds ??= 0;
     return this.tracker.put(type, current, 'MODIFIED');

@@ -11,12 +11,14 @@ import { replicaSetControllerFactory } from './replicaset/replicaset-controller'
 import { endpointsControllerFactory } from './endpoints/endpoints-controller';
 import { endpointSliceControllerFactory } from './endpointslice/endpointslice-controller';
 import { disruptionControllerFactory } from './disruption/disruption-controller';
+import { daemonSetControllerFactory } from './daemonset/daemonset-controller';
 
 /**
  * Every controller by the name `--controllers` uses. Each entry is one line; a controller folder exports its factory.
  * Kept sorted by name.
  */
 export const controllerFactories: Record<string, ControllerFactory> = {
+  daemonset: daemonSetControllerFactory,
   deployment: deploymentControllerFactory,
   disruption: disruptionControllerFactory,
   endpoint: endpointsControllerFactory,

@@ -14,3 +14,4 @@ export * from './nodelifecycle/nodelifecycle-controller';
 export * from './garbagecollector/garbagecollector-controller';
 export * from './job/job-controller';
 export * from './disruption/disruption-controller';
+export * from './daemonset/daemonset-controller';

@@ -3,10 +3,19 @@ import { registerApply } from './commands/apply';
 import { registerConfig } from './commands/config';
 import { registerCreateReplace } from './commands/create-replace';
 import { registerDelete } from './commands/delete';
+import { registerDescribe } from './commands/describe';
 import { registerGet } from './commands/get';
+import { registerEdit } from './commands/edit';
+import { registerEvents } from './commands/events';
+import { registerLogsExec } from './commands/logs-exec';
+import { registerNodeMaintenance } from './commands/node-maintenance';
+import { registerRollout } from './commands/rollout';
+import { registerRunExpose } from './commands/run-expose';
+import { registerWait } from './commands/wait';
 import { registerInfo } from './commands/info';
 import { registerLabelAnnotate } from './commands/metadata-edit';
 import { registerPatchScale } from './commands/patch-scale';
+import { registerWhy } from './commands/why';
 
 /** The `skiff` program: kubectl's global flags and verbs. */
 export function buildProgram(): Command {
@@ -25,6 +34,15 @@ export function buildProgram(): Command {
   registerDelete(program);
   registerLabelAnnotate(program);
   registerPatchScale(program);
+  registerDescribe(program);
+  registerWhy(program);
+  registerWait(program);
+  registerRunExpose(program);
+  registerNodeMaintenance(program);
+  registerEvents(program);
+  registerRollout(program);
+  registerEdit(program);
+  registerLogsExec(program);
   registerInfo(program);
   return program;
 }

@@ -1,4 +1,5 @@
 import type { ControllerFactory } from './controller';
+import { cronJobControllerFactory } from './cronjob/cronjob-controller';
 import { deploymentControllerFactory } from './deployment/deployment-controller';
 import { jobControllerFactory } from './job/job-controller';
 import { garbageCollectorControllerFactory } from './garbagecollector/garbagecollector-controller';
@@ -18,6 +19,7 @@ import { daemonSetControllerFactory } from './daemonset/daemonset-controller';
  * Kept sorted by name.
  */
 export const controllerFactories: Record<string, ControllerFactory> = {
+  cronjob: cronJobControllerFactory,
   daemonset: daemonSetControllerFactory,
   deployment: deploymentControllerFactory,
   disruption: disruptionControllerFactory,

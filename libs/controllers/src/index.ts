@@ -15,3 +15,4 @@ export * from './garbagecollector/garbagecollector-controller';
 export * from './job/job-controller';
 export * from './disruption/disruption-controller';
 export * from './daemonset/daemonset-controller';
+export * from './cronjob/cronjob-controller';

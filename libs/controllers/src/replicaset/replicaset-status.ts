@@ -27,5 +27,7 @@ export function replicaSetStatus(rs: ReplicaSet, activePods: Pod[], now: number,
 export function statusDiffers(a: ReplicaSetStatus | undefined, b: ReplicaSetStatus): boolean {
   const fields = ['replicas', 'fullyLabeledReplicas', 'readyReplicas', 'availableReplicas', 'observedGeneration'] as const;
   if (fields.some((f) => (a?.[f] ?? 0) !== (b[f] ?? 0))) return true;
-  return JSON.stringify(a?.conditions ?? []) !== JSON.stringify(b.conditions ?? []);
+  // Compared field by field: the server may return the same conditions with their keys in another order.
+  const key = (s: ReplicaSetStatus | undefined) => JSON.stringify((s?.conditions ?? []).map((c) => [c.type, c.status, c.reason, c.message, c.lastTransitionTime]));
+  return key(a) !== key(b);
 }

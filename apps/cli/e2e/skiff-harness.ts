@@ -33,13 +33,13 @@ export class CliHarness {
     );
   }
 
-  private env(): NodeJS.ProcessEnv {
-    return { ...process.env, KUBECONFIG: this.kubeconfig, HOME: this.dir };
+  private env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+    return { ...process.env, KUBECONFIG: this.kubeconfig, HOME: this.dir, ...extra };
   }
 
-  private exec(file: string, args: string[], stdin?: string): Promise<RunResult> {
+  private exec(file: string, args: string[], stdin?: string, env: Record<string, string> = {}): Promise<RunResult> {
     return new Promise((resolve) => {
-      const child = execFile(file, args, { timeout: 30_000, env: this.env() }, (err, stdout, stderr) => {
+      const child = execFile(file, args, { timeout: 30_000, env: this.env(env) }, (err, stdout, stderr) => {
         const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0;
         resolve({ code, stdout, stderr });
       });
@@ -49,6 +49,10 @@ export class CliHarness {
 
   skiff(args: string[], stdin?: string): Promise<RunResult> {
     return this.exec(process.execPath, [skiffBin, ...args], stdin);
+  }
+
+  skiffWithEnv(args: string[], env: Record<string, string>): Promise<RunResult> {
+    return this.exec(process.execPath, [skiffBin, ...args], undefined, env);
   }
 
   /** Runs skiff and fails with its output unless it exits 0. */

@@ -45,7 +45,7 @@ export async function describeObject(ctx: CliContext, type: ResourceType, obj: K
   w.map('Annotations', annotations);
   w.field('CreationTimestamp', obj.metadata.creationTimestamp);
   describeKindSections(w, full, now);
-  if (withEvents) writeEvents(w, await eventsFor(ctx.client, obj), now);
+  if (withEvents) writeEvents(w, await eventsFor(ctx.client, obj, type.kind), now);
   return w.toString();
 }
 

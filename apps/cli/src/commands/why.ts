@@ -55,7 +55,7 @@ async function lastLogLines(ctx: CliContext, pod: Pod): Promise<Record<string, s
 }
 
 async function explainOnePod(ctx: CliContext, pod: Pod): Promise<string[]> {
-  const [events, owners, nodeList] = await Promise.all([eventsFor(ctx.client, pod), ownerChain(ctx, pod), ctx.client.list<Node>(nodes, undefined, { limit: 1 })]);
+  const [events, owners, nodeList] = await Promise.all([eventsFor(ctx.client, pod, 'Pod'), ownerChain(ctx, pod), ctx.client.list<Node>(nodes, undefined, { limit: 1 })]);
   let node: Node | undefined;
   let nodeMissing = false;
   if (pod.spec?.nodeName) {

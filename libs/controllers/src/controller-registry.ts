@@ -13,6 +13,7 @@ import { endpointsControllerFactory } from './endpoints/endpoints-controller';
 import { endpointSliceControllerFactory } from './endpointslice/endpointslice-controller';
 import { disruptionControllerFactory } from './disruption/disruption-controller';
 import { daemonSetControllerFactory } from './daemonset/daemonset-controller';
+import { statefulSetControllerFactory } from './statefulset/statefulset-controller';
 
 /**
  * Every controller by the name `--controllers` uses. Each entry is one line; a controller folder exports its factory.
@@ -33,4 +34,5 @@ export const controllerFactories: Record<string, ControllerFactory> = {
   podgc: podGCControllerFactory,
   replicaset: replicaSetControllerFactory,
   serviceaccount: serviceAccountControllerFactory,
+  statefulset: statefulSetControllerFactory,
 };

@@ -16,3 +16,4 @@ export * from './job/job-controller';
 export * from './disruption/disruption-controller';
 export * from './daemonset/daemonset-controller';
 export * from './cronjob/cronjob-controller';
+export * from './statefulset/statefulset-controller';

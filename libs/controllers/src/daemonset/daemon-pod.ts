@@ -1,15 +1,15 @@
-import type { DaemonSet, Pod, PodSpec } from '@skiff/api';
+import type { DaemonSet, Pod, PodSpec, PodTemplateSpec } from '@skiff/api';
 import { canonicalJSON } from '../endpoints/reconcile';
 import { daemonPodTolerations } from './node-eligibility';
 
 export const revisionHashLabel = 'controller-revision-hash';
 
 /**
- * A short, stable name for the DaemonSet's current template (and collision count), put on its pods as
+ * A short, stable name for a workload's current template (and collision count), put on its pods as
  * `controller-revision-hash` so that a rollout can tell old pods from new. FNV-1a over the canonical JSON.
  */
-export function templateHash(ds: DaemonSet): string {
-  const text = canonicalJSON(ds.spec.template) + String(ds.status?.collisionCount ?? 0);
+export function templateHash(workload: { spec: { template: PodTemplateSpec }; status?: { collisionCount?: number } }): string {
+  const text = canonicalJSON(workload.spec.template) + String(workload.status?.collisionCount ?? 0);
   let hash = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) {
     hash ^= text.charCodeAt(i);

@@ -1,5 +1,5 @@
 import type { DaemonSet, Pod, PodSpec, PodTemplateSpec } from '@skiff/api';
-import { canonicalJSON } from '../endpoints/reconcile';
+import { canonicalJSON } from '../endpoints/canonical-json';
 import { daemonPodTolerations } from './node-eligibility';
 
 export const revisionHashLabel = 'controller-revision-hash';

@@ -1,7 +1,7 @@
 import { daemonsets, pods as podType, type DaemonSet, type DaemonSetStatus, type Node, type Pod } from '@skiff/api';
 import { isNotFound, splitObjectKey, type EventRecorder, type KubeClient, type Lister } from '@skiff/client';
 import { scaledValue } from '../disruption/expected-pods';
-import { canonicalJSON } from '../endpoints/reconcile';
+import { canonicalJSON } from '../endpoints/canonical-json';
 import { isPodReady } from '../endpoints/pod-endpoints';
 import { daemonPodNode, daemonPodSpec, isPodAvailable, newDaemonPod, revisionHashLabel, templateHash } from './daemon-pod';
 import { nodeEligibility } from './node-eligibility';

@@ -1,7 +1,7 @@
 import { formatTime, labelSelectorFromObject, poddisruptionbudgets, type Condition, type Pod, type PodDisruptionBudget, type PodDisruptionBudgetStatus } from '@skiff/api';
 import { splitObjectKey, type EventRecorder, type KubeClient, type Lister } from '@skiff/client';
 import { isPodReady } from '../endpoints/pod-endpoints';
-import { canonicalJSON } from '../endpoints/reconcile';
+import { canonicalJSON } from '../endpoints/canonical-json';
 import { expectedPodsFromControllers, isPercent, scaledValue, type ScaleListers } from './expected-pods';
 
 /** An eviction the apiserver granted is expected to show up as a deleted pod within this long; after it, the entry expires. */

@@ -1,6 +1,6 @@
 import { endpointslices, selectorFromSet, type EndpointSlice, type EndpointSliceEndpoint, type Pod, type Service } from '@skiff/api';
 import { isNotFound, splitObjectKey, type KubeClient, type Lister } from '@skiff/client';
-import { canonicalJSON } from '../endpoints/reconcile';
+import { canonicalJSON } from '../endpoints/canonical-json';
 import { hasSelector, serviceDerivedLabels, sortedBy } from '../endpoints/pod-endpoints';
 import { desiredEndpointGroups, endpointIdentity, serviceAddressTypes, sliceShapeKey, type EndpointGroup } from './desired-endpoints';
 import type { SliceWriteTracker } from './slice-write-tracker';

@@ -2,7 +2,7 @@ import { pods as podType, statefulsets, type ControllerRevision, type Pod, type 
 import { isAlreadyExists, isNotFound, splitObjectKey, type EventRecorder, type KubeClient, type Lister } from '@skiff/client';
 import { isPodAvailable } from '../daemonset/daemon-pod';
 import type { PodExpectations } from '../daemonset/pod-expectations';
-import { canonicalJSON } from '../endpoints/reconcile';
+import { canonicalJSON } from '../endpoints/canonical-json';
 import { ensureUpdateRevision, templateOfRevision, updateRevisionName } from './revisions';
 import { isRunningAndReady, newStatefulPod, ordinalRange, podOrdinal, podRevision } from './stateful-pod';
 

@@ -1,5 +1,6 @@
 export * from './schema/builders';
 export * from './schema/unknown-fields';
+export * from './schema/null-fields';
 export * from './schema/schema-errors';
 export * from './meta/object-meta';
 export * from './meta/label-selector-schema';

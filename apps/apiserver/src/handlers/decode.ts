@@ -1,4 +1,4 @@
-import { apiVersionOf, findUnknownFields, pruneUnknownFields, type KObject, type ResourceType } from '@skiff/api';
+import { apiVersionOf, dropNullFields, findUnknownFields, pruneUnknownFields, type KObject, type ResourceType } from '@skiff/api';
 import { findDuplicateFields, type BodySource } from './duplicate-fields';
 import { badRequest } from './status-error';
 
@@ -35,9 +35,8 @@ export function decodeObject(
   // Rebuilt so that apiVersion, kind and metadata lead, as Kubernetes serialises objects.
   const { apiVersion: _a, kind: _k, metadata, ...rest } = body;
   body = { apiVersion: expectedVersion, kind: type.kind, metadata: metadata ?? {}, ...rest };
-  // Clients send these empty; they carry nothing.
-  const meta = body.metadata as Record<string, unknown>;
-  if (meta.creationTimestamp === null) delete meta.creationTimestamp;
+  // A null leaves a field unset, as decoding into Kubernetes' typed structs does (`creationTimestamp: null`).
+  dropNullFields(type.schema, body);
   if (mode === 'Ignore') {
     pruneUnknownFields(type.schema, body);
     return { obj: body as unknown as KObject, warnings: [] };

@@ -2,11 +2,21 @@ import type { PodTemplateSpec } from '@skiff/api';
 
 export const podTemplateHashLabel = 'pod-template-hash';
 
-/** JSON with object keys sorted, so equal templates always serialize to the same text. */
+/** True for what Kubernetes' semantic equality treats as absent: null, and empty maps and lists. */
+function isEmptyValue(v: unknown): boolean {
+  if (v === undefined || v === null) return true;
+  if (Array.isArray(v)) return v.length === 0;
+  return typeof v === 'object' && Object.values(v as object).every(isEmptyValue);
+}
+
+/**
+ * JSON with object keys sorted and empty values left out, so templates that are equal as Kubernetes compares them
+ * (`resources: {}` or no resources at all) serialize to the same text.
+ */
 function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
+    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => !isEmptyValue(v));
     return `{${entries
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
       .map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`)

@@ -1,4 +1,4 @@
-import { daemonsets, nodes, pods, type DaemonSet, type Node, type Pod } from '@skiff/api';
+import { controllerrevisions, daemonsets, nodes, pods, type ControllerRevision, type DaemonSet, type Node, type Pod } from '@skiff/api';
 import { objectKey, type EventRecorder, type Informer } from '@skiff/client';
 import type { ControllerContext, ControllerFactory } from '../controller';
 import { QueueController } from '../queue-controller';
@@ -10,6 +10,7 @@ export class DaemonSetController extends QueueController {
   private readonly daemonSets: Informer<DaemonSet>;
   private readonly pods: Informer<Pod>;
   private readonly nodes: Informer<Node>;
+  private readonly revisions: Informer<ControllerRevision>;
   private readonly recorder: EventRecorder;
   private readonly expectations: PodExpectations;
 
@@ -20,6 +21,7 @@ export class DaemonSetController extends QueueController {
     this.daemonSets = ctx.informers.forResource<DaemonSet>(daemonsets);
     this.pods = ctx.informers.forResource<Pod>(pods);
     this.nodes = ctx.informers.forResource<Node>(nodes);
+    this.revisions = ctx.informers.forResource<ControllerRevision>(controllerrevisions);
     this.daemonSets.addEventHandler({
       onAdd: (ds) => this.enqueue(objectKey(ds)),
       onUpdate: (_old, ds) => this.enqueue(objectKey(ds)),
@@ -54,6 +56,7 @@ export class DaemonSetController extends QueueController {
       daemonSets: this.daemonSets.lister,
       pods: this.pods.lister,
       nodes: this.nodes.lister,
+      revisions: this.revisions.lister,
       recorder: this.recorder,
       expectations: this.expectations,
       now: () => this.ctx.clock.now(),

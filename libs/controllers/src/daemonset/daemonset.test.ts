@@ -1,4 +1,4 @@
-import { daemonsets, nodes, pods, type DaemonSet, type Node, type Pod, type Taint } from '@skiff/api';
+import { controllerrevisions, daemonsets, nodes, pods, type ControllerRevision, type DaemonSet, type Node, type Pod, type Taint } from '@skiff/api';
 import { ControllerTestKit } from '@skiff/testing';
 import { contextFrom, serverError } from '../endpoints/endpoint-fixtures';
 import { daemonPodNode } from './daemon-pod';
@@ -126,6 +126,13 @@ describe('the daemonset controller', () => {
     for (const p of daemonPods().filter((p) => !p.status?.conditions?.length)) await markReady(p);
     await drain();
     expect(status()).toMatchObject({ desiredNumberScheduled: 3, updatedNumberScheduled: 3, numberReady: 3, numberAvailable: 3, numberUnavailable: 0 });
+    // Both templates are kept as revisions (for rollout history/undo), the pods' hash naming the newest.
+    const revisions = (kit.client.tracker.list(controllerrevisions, 'kube-system') as ControllerRevision[]).sort((a, b) => a.revision - b.revision);
+    expect(revisions.map((r) => [r.metadata.name, r.revision])).toEqual([
+      [`agent-${oldHash}`, 1],
+      [`agent-${daemonPods()[0].metadata.labels?.['controller-revision-hash']}`, 2],
+    ]);
+    expect(revisions[1].data).toMatchObject({ spec: { template: { spec: { containers: [{ image: 'agent:2' }] } } } });
   });
 
   it('does not create a second pod for a node while its own create has not reached the cache', async () => {

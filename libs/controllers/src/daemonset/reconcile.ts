@@ -1,9 +1,10 @@
-import { daemonsets, pods as podType, type DaemonSet, type DaemonSetStatus, type Node, type Pod } from '@skiff/api';
+import { daemonsets, pods as podType, type ControllerRevision, type DaemonSet, type DaemonSetStatus, type Node, type Pod } from '@skiff/api';
 import { isNotFound, splitObjectKey, type EventRecorder, type KubeClient, type Lister } from '@skiff/client';
 import { scaledValue } from '../disruption/expected-pods';
 import { canonicalJSON } from '../endpoints/canonical-json';
 import { isPodReady } from '../endpoints/pod-endpoints';
 import { daemonPodNode, daemonPodSpec, isPodAvailable, newDaemonPod, revisionHashLabel, templateHash } from './daemon-pod';
+import { ensureUpdateRevision, pruneRevisions } from '../statefulset/revisions';
 import { nodeEligibility } from './node-eligibility';
 import type { PodExpectations } from './pod-expectations';
 
@@ -12,6 +13,7 @@ export interface DaemonSetDeps {
   daemonSets: Lister<DaemonSet>;
   pods: Lister<Pod>;
   nodes: Lister<Node>;
+  revisions: Lister<ControllerRevision>;
   recorder: EventRecorder;
   expectations: PodExpectations;
   now: () => number;
@@ -47,6 +49,8 @@ export async function reconcileDaemonSet(key: string, deps: DaemonSetDeps): Prom
 
   const now = deps.now();
   const hash = templateHash(ds);
+  // The template is kept as a ControllerRevision `<name>-<hash>` for rollout history and undo; pods carry the hash.
+  await ensureUpdateRevision({ ...ds, kind: 'DaemonSet' }, deps.revisions, deps.client);
   const plans = planNodes(ds, owned, deps.nodes.list());
   const toCreate: string[] = [];
   const toDelete: Pod[] = [];
@@ -82,6 +86,8 @@ export async function reconcileDaemonSet(key: string, deps: DaemonSetDeps): Prom
   }
 
   await writeStatus(ds, plans, hash, now, deps);
+  const inUse = new Set(owned.map((p) => `${ds.metadata.name}-${p.metadata.labels?.[revisionHashLabel] ?? ''}`));
+  await pruneRevisions(ds, inUse, deps.revisions, deps.client);
   const minReadySeconds = ds.spec.minReadySeconds ?? 0;
   const waitingToBeAvailable = minReadySeconds > 0 && owned.some((p) => isPodReady(p) && !isPodAvailable(p, minReadySeconds, now));
   return waitingToBeAvailable ? { recheckAfterMs: minReadySeconds * 1000 } : {};

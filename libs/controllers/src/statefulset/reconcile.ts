@@ -3,7 +3,7 @@ import { isAlreadyExists, isNotFound, splitObjectKey, type EventRecorder, type K
 import { isPodAvailable } from '../daemonset/daemon-pod';
 import type { PodExpectations } from '../daemonset/pod-expectations';
 import { canonicalJSON } from '../endpoints/canonical-json';
-import { ensureUpdateRevision, templateOfRevision, updateRevisionName } from './revisions';
+import { ensureUpdateRevision, pruneRevisions, templateOfRevision, updateRevisionName } from './revisions';
 import { isRunningAndReady, newStatefulPod, ordinalRange, podOrdinal, podRevision } from './stateful-pod';
 
 export interface StatefulSetDeps {
@@ -35,11 +35,13 @@ export async function reconcileStatefulSet(key: string, deps: StatefulSetDeps): 
   if (deps.expectations.isStale(key, owned)) return { recheckAfterMs: 30_000 };
   if (sts.metadata.deletionTimestamp) return {};
 
-  await ensureUpdateRevision(sts, deps.revisions, deps.client);
+  await ensureUpdateRevision({ ...sts, kind: 'StatefulSet' }, deps.revisions, deps.client);
   const updateRevision = updateRevisionName(sts);
   const currentRevision = sts.status?.currentRevision ?? updateRevision;
   await syncPods(sts, owned, currentRevision, updateRevision, key, deps);
   await writeStatus(sts, owned, currentRevision, updateRevision, deps);
+  const inUse = new Set([currentRevision, ...owned.map((p) => podRevision(p) ?? '')]);
+  await pruneRevisions(sts, inUse, deps.revisions, deps.client);
   return {};
 }
 

@@ -130,6 +130,20 @@ describe('the statefulset controller', () => {
     expect(images()['db-0']).toBe('db:1');
   });
 
+  it('keeps at most revisionHistoryLimit unused revisions once a rollout is done', async () => {
+    kit.seed(statefulsets, statefulSet(1, { revisionHistoryLimit: 0 }));
+    await start();
+    await markReady('db-0');
+    const current = kit.client.tracker.get(statefulsets, 'data', 'db') as StatefulSet;
+    await setSpec({ template: { ...current.spec.template, spec: { containers: [{ name: 'db', image: 'db:2' }] } } });
+    // While db-0 is replaced the old revision is still current, so it stays.
+    expect(kit.client.tracker.list(controllerrevisions, 'data')).toHaveLength(2);
+    await markReady('db-0');
+    expect(images()).toEqual({ 'db-0': 'db:2' });
+    expect(status()?.currentRevision).toBe(status()?.updateRevision);
+    expect(kit.client.tracker.list(controllerrevisions, 'data').map((r) => r.metadata.name)).toEqual([status()?.updateRevision]);
+  });
+
   it('reports a failed create as an event and retries after backoff', async () => {
     kit.client.failOn('create', 'pods', serverError(), 1);
     kit.seed(statefulsets, statefulSet(1));

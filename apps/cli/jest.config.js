@@ -1,1 +1,1 @@
-module.exports = { ...require('../../jest.preset.js'), displayName: 'cli', rootDir: __dirname };
+module.exports = { ...require('../../jest.preset.js'), displayName: 'cli', rootDir: __dirname, maxWorkers: 3 };

@@ -98,30 +98,34 @@ describe('skiff apply', () => {
 
 describe('skiff get', () => {
   beforeAll(async () => {
-    for (const [name, tier] of [['zeta', 'back'], ['alpha', 'front']]) {
-      await h.ok(['create', '-f', '-'], podManifest(name, 'busybox', { labels: { app: name, tier } }));
-    }
+    const both = [podManifest('zeta', 'busybox', { labels: { app: 'zeta', tier: 'back' } }), podManifest('alpha', 'busybox', { labels: { app: 'alpha', tier: 'front' } })];
+    await h.ok(['create', '-f', '-'], both.join('---\n'));
   });
 
   it('prints the same columns and rows as kubectl get pods', async () => {
-    for (const args of [['get', 'pods'], ['get', 'pods', '-o', 'wide'], ['get', 'pods', '-A'], ['get', 'pods', '--show-labels']]) {
-      const [ours, theirs] = await Promise.all([h.ok(args), h.kubectlOk(args)]);
-      // Ages may straddle a second between the two runs; everything else must match exactly.
-      const ageless = (text: string) => text.replace(/\b\d+s\b/g, 'Ns');
-      expect(ageless(ours)).toBe(ageless(theirs));
-    }
+    const variants = [['get', 'pods'], ['get', 'pods', '-o', 'wide'], ['get', 'pods', '-A'], ['get', 'pods', '--show-labels']];
+    const outputs = await Promise.all(variants.map((args) => Promise.all([h.ok(args), h.kubectlOk(args)])));
+    // Ages may straddle a second between the two runs; everything else must match exactly.
+    const ageless = (text: string) => text.replace(/\b\d+s\b/g, 'Ns');
+    for (const [ours, theirs] of outputs) expect(ageless(ours)).toBe(ageless(theirs));
+    expect(outputs[0][0]).toMatch(/^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE\nalpha\s+0\/1\s+Pending/);
   });
 
   it('prints yaml, json, name, jsonpath and custom-columns', async () => {
-    expect(parse(await h.ok(['get', 'pod', 'alpha', '-o', 'yaml'])).metadata.name).toBe('alpha');
-    const list = JSON.parse(await h.ok(['get', 'pods', '-l', 'tier', '-o', 'json']));
+    const [yamlText, jsonText, names, jsonpath, columns] = await Promise.all([
+      h.ok(['get', 'pod', 'alpha', '-o', 'yaml']),
+      h.ok(['get', 'pods', '-l', 'tier', '-o', 'json']),
+      h.ok(['get', 'pods', '-l', 'tier=front', '-o', 'name']),
+      h.ok(['get', 'pods', '-l', 'tier', '-o', 'jsonpath={range .items[*]}{.metadata.name}:{.metadata.labels.tier} {end}', '--sort-by', '.metadata.name']),
+      h.ok(['get', 'pods', '-l', 'tier', '--sort-by', '.metadata.labels.tier', '-o', 'custom-columns=NAME:.metadata.name,TIER:.metadata.labels.tier']),
+    ]);
+    expect(parse(yamlText).metadata.name).toBe('alpha');
+    const list = JSON.parse(jsonText);
     expect(list.kind).toBe('List');
     expect(list.items.map((p: { metadata: { name: string } }) => p.metadata.name).sort()).toEqual(['alpha', 'zeta']);
-    expect(await h.ok(['get', 'pods', '-l', 'tier=front', '-o', 'name'])).toBe('pod/alpha\n');
-    expect(await h.ok(['get', 'pods', '-l', 'tier', '-o', 'jsonpath={range .items[*]}{.metadata.name}:{.metadata.labels.tier} {end}', '--sort-by', '.metadata.name'])).toBe('alpha:front zeta:back ');
-    expect(await h.ok(['get', 'pods', '-l', 'tier', '--sort-by', '.metadata.labels.tier', '-o', 'custom-columns=NAME:.metadata.name,TIER:.metadata.labels.tier'])).toBe(
-      'NAME    TIER\nzeta    back\nalpha   front\n',
-    );
+    expect(names).toBe('pod/alpha\n');
+    expect(jsonpath).toBe('alpha:front zeta:back ');
+    expect(columns).toBe('NAME    TIER\nzeta    back\nalpha   front\n');
   });
 
   it('filters with field selectors and sorts tables', async () => {

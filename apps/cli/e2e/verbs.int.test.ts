@@ -44,9 +44,8 @@ describe('create, replace, delete', () => {
   });
 
   it('deletes by name, by manifest, by label and with --all, and the objects are gone when it returns', async () => {
-    for (const [name, group] of [['d1', 'x'], ['d2', 'x'], ['d3', 'y'], ['d4', 'y']]) {
-      await h.ok(['create', '-f', '-'], podManifest(name, 'busybox', { labels: { group } }));
-    }
+    const victims = [['d1', 'x'], ['d2', 'x'], ['d3', 'y'], ['d4', 'y']].map(([name, group]) => podManifest(name, 'busybox', { labels: { group } }));
+    await h.ok(['create', '-f', '-'], victims.join('---\n'));
     expect(await h.ok(['delete', 'pod', 'd1'])).toBe('pod "d1" deleted\n');
     expect(await h.ok(['delete', '-f', '-'], podManifest('d2', 'busybox'))).toBe('pod "d2" deleted\n');
     expect(await h.ok(['delete', 'pods', '-l', 'group=y', '--grace-period', '0'])).toBe('pod "d3" deleted\npod "d4" deleted\n');
@@ -66,8 +65,7 @@ describe('create, replace, delete', () => {
 
 describe('label, annotate, patch, scale', () => {
   beforeAll(async () => {
-    await h.ok(['create', '-f', '-'], podManifest('meta', 'busybox'));
-    await h.ok(['create', '-f', '-'], deployment('scaled', 1));
+    await h.ok(['create', '-f', '-'], `${podManifest('meta', 'busybox')}---\n${deployment('scaled', 1)}\n`);
   });
 
   it('labels and annotates, refusing to overwrite without --overwrite, and removes with KEY-', async () => {

@@ -77,6 +77,15 @@ describe('explainPod', () => {
 });
 
 describe('splitSchedulingMessage', () => {
+  it('puts the preemption verdict on its own line', () => {
+    expect(splitSchedulingMessage('0/2 nodes are available: 1 Insufficient cpu, 1 node(s) were unschedulable. preemption: 0/2 nodes are available: 2 Preemption is not helpful for scheduling.')).toEqual([
+      '0/2 nodes are available:',
+      '  - 1 Insufficient cpu',
+      '  - 1 node(s) were unschedulable',
+      'preemption: 0/2 nodes are available: 2 Preemption is not helpful for scheduling.',
+    ]);
+  });
+
   it('leaves a message without reasons alone', () => {
     expect(splitSchedulingMessage('no nodes available to schedule pods')).toEqual(['no nodes available to schedule pods']);
   });

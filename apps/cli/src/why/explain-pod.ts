@@ -28,13 +28,18 @@ function isReadyCondition(obj: { status?: { conditions?: { type: string; status:
   return obj.status?.conditions?.find((c) => c.type === type)?.status;
 }
 
-/** `0/3 nodes are available: 1 node(s) had untolerated taint {a: b}, 2 Insufficient cpu.` → one line per reason. */
+/**
+ * `0/3 nodes are available: 1 node(s) had untolerated taint {a: b}, 2 Insufficient cpu. preemption: ...` → the
+ * headline, one line per reason, and the preemption verdict on its own line.
+ */
 export function splitSchedulingMessage(message: string): string[] {
-  const colon = message.indexOf(': ');
+  const [filtering, preemption] = message.split(/\.\s+preemption:\s*/);
+  const colon = filtering.indexOf(': ');
   if (colon < 0) return [message];
-  const head = message.slice(0, colon);
-  const reasons = message.slice(colon + 2).replace(/\.\s*$/, '').split(/,\s+(?=\d+\s)/);
-  return [head + ':', ...reasons.map((r) => `  - ${r.trim()}`)];
+  const reasons = filtering.slice(colon + 2).replace(/\.\s*$/, '').split(/,\s+(?=\d+\s)/);
+  const lines = [filtering.slice(0, colon) + ':', ...reasons.map((r) => `  - ${r.trim()}`)];
+  if (preemption) lines.push(`preemption: ${preemption.trim()}`);
+  return lines;
 }
 
 function warnings(events: Event[], limit = 3): string[] {

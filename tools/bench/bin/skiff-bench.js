@@ -1,2 +1,3 @@
 #!/usr/bin/env node
-require(process.argv[2] === "scheduler" ? "../dist/scheduler/scheduler-bench.js" : "../dist/apiserver-bench.js");
+const commands = { scheduler: "../dist/scheduler/scheduler-bench.js", controllers: "../dist/controllers/controllers-bench.js" };
+require(commands[process.argv[2]] ?? "../dist/apiserver-bench.js");

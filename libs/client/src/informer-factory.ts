@@ -57,8 +57,18 @@ export class InformerFactory {
 
   /** Resolves true once every informer made so far has synced; false if the signal aborts or one stops first. */
   async waitForSync(signal?: AbortSignal): Promise<boolean> {
-    const results = await Promise.all([...this.informers.values()].map((i) => i.waitForSync(signal)));
-    return results.every(Boolean);
+    if (signal?.aborted) return false;
+    const allSynced = Promise.all([...this.informers.values()].map((i) => i.waitForSync())).then((results) => results.every(Boolean));
+    if (!signal) return allSynced;
+    // One abort listener for the whole set: one per informer on a shared signal trips Node's listener-leak warning past 10.
+    return new Promise((resolve) => {
+      const onAbort = () => resolve(false);
+      signal.addEventListener('abort', onAbort, { once: true });
+      void allSynced.then((synced) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(synced);
+      });
+    });
   }
 
   stop(): void {

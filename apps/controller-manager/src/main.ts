@@ -1,12 +1,11 @@
 import os from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { collectDefaultMetrics, Registry } from 'prom-client';
-import { HttpKubeClient, LeaderElector, loadClientConfig, type ClientConfig } from '@skiff/client';
+import { HealthServer, HttpKubeClient, LeaderElector, loadClientConfig, type ClientConfig } from '@skiff/client';
 import { controllerFactories, ControllerMetrics } from '@skiff/controllers';
 import { createLogger } from '@skiff/logging';
 import { ControllerManager } from './controller-manager';
 import { selectControllers } from './controller-selection';
-import { HealthServer } from './health-server';
 import { parseControllerManagerFlags, UsageError, type ControllerManagerOptions } from './options';
 
 function fatal(message: string, code: number): never {

@@ -1,8 +1,7 @@
 import os from 'node:os';
 import { randomUUID } from 'node:crypto';
-import { HttpKubeClient, LeaderElector, loadClientConfig, type ClientConfig } from '@skiff/client';
+import { HealthServer, HttpKubeClient, LeaderElector, loadClientConfig, type ClientConfig } from '@skiff/client';
 import { createLogger } from '@skiff/logging';
-import { HealthServer } from './health-server';
 import { SchedulerMetrics } from './metrics';
 import { parseSchedulerFlags, UsageError, type SchedulerOptions } from './options';
 import { Scheduler } from './scheduler/scheduler';

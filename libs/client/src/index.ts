@@ -17,3 +17,4 @@ export * from './work-queue';
 export * from './leader-election';
 export * from './event-recorder';
 export * from './fake-clock';
+export * from './health-server';

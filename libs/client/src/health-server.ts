@@ -1,13 +1,20 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Registry } from 'prom-client';
+/** Where /metrics text comes from; a prom-client Registry is one. */
+export interface MetricsSource {
+  readonly contentType: string;
+  metrics(): Promise<string>;
+}
 
-/** Serves /healthz (the process is up), /readyz (controllers are running) and /metrics (Prometheus text). */
+/**
+ * What every Skiff program serves besides its own work: /healthz and /livez (the process is up), /readyz (the
+ * program says it is ready, e.g. caches synced) and /metrics (Prometheus text).
+ */
 export class HealthServer {
   private server?: http.Server;
 
   constructor(
-    private readonly registry: Registry,
+    private readonly registry: MetricsSource,
     private readonly ready: () => { ok: boolean; reason?: string },
   ) {}
 

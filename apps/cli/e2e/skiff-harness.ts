@@ -55,6 +55,12 @@ export class CliHarness {
     return this.exec(process.execPath, [skiffBin, ...args], undefined, env);
   }
 
+  /** Runs skiff with its stdout on a pseudo-terminal (util-linux `script`), to see what a user's terminal gets. */
+  skiffOnTerminal(args: string[]): Promise<RunResult> {
+    const command = [process.execPath, skiffBin, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+    return this.exec('script', ['-qec', command, '/dev/null']);
+  }
+
   /** Runs skiff and fails with its output unless it exits 0. */
   async ok(args: string[], stdin?: string): Promise<string> {
     const r = await this.skiff(args, stdin);

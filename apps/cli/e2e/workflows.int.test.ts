@@ -64,10 +64,27 @@ describe('wait', () => {
   it('waits for a jsonpath value, times out on an unmet condition, and sees a deletion', async () => {
     expect(await h.ok(['wait', 'pod/box', '--for=jsonpath={.status.phase}=Pending', '--timeout=5s'])).toBe('pod/box condition met\n');
     const unmet = await h.skiff(['wait', 'pod/box', '--for=condition=Ready', '--timeout=1s']);
-    expect(unmet).toMatchObject({ code: 1, stderr: 'error: timed out waiting for the condition on pod/box\n' });
+    expect(unmet).toEqual({ code: 1, stdout: 'Waiting for pod/box: condition Ready=True...\n', stderr: 'error: timed out waiting for the condition on pod/box\n' });
     const waiting = h.skiff(['wait', 'pod/box', '--for=delete', '--timeout=20s']);
     await h.ok(['delete', 'pod', 'box']);
-    expect(await waiting).toMatchObject({ code: 0, stdout: 'pod/box deleted\n' });
+    expect(await waiting).toMatchObject({ code: 0, stdout: expect.stringMatching(/^(Waiting for pod\/box to be deleted\.\.\.\n)?pod\/box deleted\n$/) });
+  });
+
+  it('shows progress for a deletion that takes time: plain lines in a pipe, one redrawn line on a terminal', async () => {
+    // A pod bound to a node stays Terminating until its kubelet confirms, and no kubelet runs here, so all three
+    // see it for the whole second and a half whichever of them reaches the server first.
+    await h.ok(['create', '-f', '-'], ownedPod('slow', 'n1'));
+    const [deleting, waiting, onTerminal] = await Promise.all([
+      h.skiff(['delete', 'pod', 'slow', '--timeout=1500ms']),
+      h.skiff(['wait', 'pod/slow', '--for=delete', '--timeout=1500ms']),
+      h.skiffOnTerminal(['wait', 'pod/slow', '--for=delete', '--timeout=1500ms']),
+    ]);
+    expect(deleting).toEqual({ code: 1, stdout: 'pod "slow" deleted\nWaiting for pod/slow to be deleted...\n', stderr: 'error: timed out waiting for pod/slow to be deleted\n' });
+    expect(waiting).toEqual({ code: 1, stdout: 'Waiting for pod/slow to be deleted...\n', stderr: 'error: timed out waiting for the condition on pod/slow\n' });
+    // script(1) merges the terminal's streams and turns \n into \r\n; the status is drawn once and erased before the error.
+    expect(onTerminal.code).toBe(1);
+    expect(onTerminal.stdout).toBe('\r\x1b[KWaiting for pod/slow to be deleted...\r\x1b[Kerror: timed out waiting for the condition on pod/slow\r\n');
+    expect(await h.ok(['delete', 'pod', 'slow', '--grace-period=0', '--force'])).toBe('pod "slow" deleted\n');
   });
 });
 

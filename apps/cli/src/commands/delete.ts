@@ -7,7 +7,8 @@ import { CliError } from '../errors';
 import { readManifests } from '../manifests';
 import { namespaceForManifest } from '../object-ref';
 import { parseResourceArgs, resourceForObject } from '../resources';
-import { waitUntilGone } from '../wait-gone';
+import { ProgressLine } from '../progress-line';
+import { PendingDeletions, waitUntilGone } from '../wait-gone';
 
 interface DeleteCommandOptions {
   filename?: string[];
@@ -102,7 +103,13 @@ async function deleteCommand(ctx: CliContext, opts: DeleteCommandOptions, args: 
   }
   if (opts.wait) {
     const timeoutMs = parseDuration(opts.timeout ?? '0');
-    await Promise.all(deleted.map((v) => waitUntilGone(ctx, v.type, v.namespace, v.name, v.uid, timeoutMs)));
+    const progress = new ProgressLine();
+    const pending = new PendingDeletions(progress);
+    try {
+      await Promise.all(deleted.map((v) => waitUntilGone(ctx, v, timeoutMs, pending)));
+    } finally {
+      progress.clear();
+    }
   }
   // NotFound errors were printed as they happened; kubectl still exits 1 for them.
   if (failed && !isNotFound(failed)) throw failed;

@@ -4,7 +4,8 @@ import { apiErrorFromResponse, resourcePath } from '@skiff/client';
 import type { CliContext } from '../cli-context';
 import { commandAction, out } from '../command-action';
 import { CliError } from '../errors';
-import { waitUntilGone } from '../wait-gone';
+import { ProgressLine } from '../progress-line';
+import { PendingDeletions, waitUntilGone } from '../wait-gone';
 import { parseDuration } from './delete';
 
 /** Sets spec.unschedulable; says so when the node already was in that state. */
@@ -92,14 +93,20 @@ export function registerNodeMaintenance(program: Command): void {
         const deadline = timeoutMs > 0 ? Date.now() + timeoutMs : Infinity;
         const grace = opts.gracePeriod !== undefined && Number(opts.gracePeriod) >= 0 ? Number(opts.gracePeriod) : undefined;
         const victims = list.items.filter((p) => classify(p, opts) === 'evict');
-        await Promise.all(
-          victims.map(async (p) => {
-            out.stdout(`evicting pod ${p.metadata.namespace}/${p.metadata.name}\n`);
-            await evict(ctx, p, grace, deadline);
-            await waitUntilGone(ctx, pods, p.metadata.namespace, p.metadata.name!, p.metadata.uid, timeoutMs);
-            out.stdout(`pod/${p.metadata.name} evicted\n`);
-          }),
-        );
+        const progress = new ProgressLine();
+        const pending = new PendingDeletions(progress);
+        try {
+          await Promise.all(
+            victims.map(async (p) => {
+              progress.print(`evicting pod ${p.metadata.namespace}/${p.metadata.name}`);
+              await evict(ctx, p, grace, deadline);
+              await waitUntilGone(ctx, { type: pods, namespace: p.metadata.namespace, name: p.metadata.name!, uid: p.metadata.uid }, timeoutMs, pending);
+              progress.print(`pod/${p.metadata.name} evicted`);
+            }),
+          );
+        } finally {
+          progress.clear();
+        }
         out.stdout(`node/${name} drained\n`);
       }),
     );

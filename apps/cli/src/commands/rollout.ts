@@ -5,6 +5,7 @@ import { commandAction, out } from '../command-action';
 import { CliError } from '../errors';
 import { objectRef } from '../object-ref';
 import { alignColumns } from '../printers/table-text';
+import { ProgressLine } from '../progress-line';
 import { parseResourceArgs } from '../resources';
 import { parseDuration } from './delete';
 
@@ -53,17 +54,22 @@ export function registerRollout(program: Command): void {
         let { type, name, obj } = await deploymentTarget(ctx, args);
         const timeoutMs = parseDuration(opts.timeout);
         const deadline = timeoutMs > 0 ? Date.now() + timeoutMs : Infinity;
-        const live = process.stdout.isTTY;
-        let last = '';
-        for (;;) {
-          const status = deploymentRolloutStatus(obj);
-          // On a terminal the progress line is redrawn in place; elsewhere each new message is its own line.
-          if (status.message !== last) out.stdout(live && !status.done ? `\r\x1b[K${status.message}` : `${live && last ? '\n' : ''}${status.message}\n`);
-          last = status.message;
-          if (status.done || opts.watch === 'false') return;
-          if (Date.now() >= deadline) throw new CliError(`timed out waiting for the rollout of ${objectRef(type, name)}`);
-          await new Promise((r) => setTimeout(r, 500));
-          obj = await ctx.client.get<Workload>(type, ctx.namespace, name);
+        const progress = new ProgressLine();
+        try {
+          for (;;) {
+            const status = deploymentRolloutStatus(obj);
+            if (status.done || opts.watch === 'false') {
+              progress.clear();
+              progress.print(status.message);
+              return;
+            }
+            progress.update(status.message);
+            if (Date.now() >= deadline) throw new CliError(`timed out waiting for the rollout of ${objectRef(type, name)}`);
+            await new Promise((r) => setTimeout(r, 500));
+            obj = await ctx.client.get<Workload>(type, ctx.namespace, name);
+          }
+        } finally {
+          progress.clear();
         }
       }),
     );

@@ -1,5 +1,5 @@
 import type { KObject } from '@skiff/api';
-import { conditionMet, parseWaitFor } from './wait';
+import { conditionMet, parseWaitFor, waitingMessage } from './wait';
 import { deploymentRolloutStatus } from './rollout';
 
 const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }] } } as KObject;
@@ -30,5 +30,14 @@ describe('deploymentRolloutStatus', () => {
     expect(deploymentRolloutStatus(d({ updatedReplicas: 3, replicas: 4 })).message).toMatch(/1 old replicas are pending termination/);
     expect(deploymentRolloutStatus(d({ updatedReplicas: 3, replicas: 3, availableReplicas: 2 })).message).toMatch(/2 of 3 updated replicas are available/);
     expect(deploymentRolloutStatus(d({ updatedReplicas: 3, replicas: 3, availableReplicas: 3 }))).toEqual({ done: true, message: 'deployment "web" successfully rolled out' });
+  });
+});
+
+describe('waitingMessage', () => {
+  it('says what wait is polling for', () => {
+    expect(waitingMessage('pod/p', parseWaitFor('delete'))).toBe('Waiting for pod/p to be deleted...');
+    expect(waitingMessage('pod/p', parseWaitFor('condition=Ready'))).toBe('Waiting for pod/p: condition Ready=True...');
+    expect(waitingMessage('pod/p', parseWaitFor('jsonpath={.status.phase}=Running'))).toBe('Waiting for pod/p: .status.phase=Running...');
+    expect(waitingMessage('pod/p', parseWaitFor('jsonpath={.status.podIP}'))).toBe('Waiting for pod/p: .status.podIP to be set...');
   });
 });

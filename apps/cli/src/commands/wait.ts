@@ -2,10 +2,11 @@ import type { Command } from 'commander';
 import type { KObject } from '@skiff/api';
 import { isNotFound } from '@skiff/client';
 import type { CliContext } from '../cli-context';
-import { commandAction, out } from '../command-action';
+import { commandAction } from '../command-action';
 import { CliError } from '../errors';
 import { evaluate } from '../printers/jsonpath';
 import { objectRef } from '../object-ref';
+import { ProgressLine } from '../progress-line';
 import { parseResourceArgs, type TypedName } from '../resources';
 import { parseDuration } from './delete';
 
@@ -69,22 +70,37 @@ async function waitCommand(ctx: CliContext, opts: { for: string; timeout: string
     } else throw new CliError('resource(s) were provided, but no name was specified: give names, -l <selector>, or --all');
   }
   if (targets.length === 0) throw new CliError('no matching resources found');
-  for (const { type, name } of targets) {
-    const namespace = type.namespaced ? ctx.namespace : undefined;
-    for (;;) {
-      let obj: KObject | undefined;
-      try {
-        obj = await ctx.client.get<KObject>(type, namespace, name);
-      } catch (err) {
-        if (!isNotFound(err)) throw err;
+  const progress = new ProgressLine();
+  try {
+    for (const { type, name } of targets) {
+      const namespace = type.namespaced ? ctx.namespace : undefined;
+      const ref = objectRef(type, name);
+      for (;;) {
+        let obj: KObject | undefined;
+        try {
+          obj = await ctx.client.get<KObject>(type, namespace, name);
+        } catch (err) {
+          if (!isNotFound(err)) throw err;
+        }
+        if (cond.kind === 'delete' ? obj === undefined : obj !== undefined && conditionMet(obj, cond)) {
+          progress.clear();
+          progress.print(`${ref} ${cond.kind === 'delete' ? 'deleted' : 'condition met'}`);
+          break;
+        }
+        if (!obj && cond.kind !== 'delete') throw new CliError(`${ref} not found`);
+        if (Date.now() >= deadline) throw new CliError(`timed out waiting for the condition on ${ref}`);
+        progress.update(waitingMessage(ref, cond));
+        await new Promise((r) => setTimeout(r, 250));
       }
-      if (cond.kind === 'delete' ? obj === undefined : obj !== undefined && conditionMet(obj, cond)) {
-        out.stdout(`${objectRef(type, name)} ${cond.kind === 'delete' ? 'deleted' : `condition met`}\n`);
-        break;
-      }
-      if (!obj && cond.kind !== 'delete') throw new CliError(`${objectRef(type, name)} not found`);
-      if (Date.now() >= deadline) throw new CliError(`timed out waiting for the condition on ${objectRef(type, name)}`);
-      await new Promise((r) => setTimeout(r, 250));
     }
+  } finally {
+    progress.clear();
   }
+}
+
+/** The progress status while `wait` polls one object. */
+export function waitingMessage(ref: string, cond: WaitCondition): string {
+  if (cond.kind === 'delete') return `Waiting for ${ref} to be deleted...`;
+  if (cond.kind === 'condition') return `Waiting for ${ref}: condition ${cond.type}=${cond.status}...`;
+  return `Waiting for ${ref}: ${cond.path}${cond.value === undefined ? ' to be set' : `=${cond.value}`}...`;
 }

@@ -42,8 +42,10 @@ describe('run, expose, describe, why', () => {
 
   it('explains why a pod is not scheduled and why it waits on a NotReady node', async () => {
     expect(await h.ok(['why', 'pod/box'])).toBe('pod/box is not scheduled: the cluster has no nodes\n  join a node (skiff join) or start a kubelet\n');
-    await h.ok(['apply', '-f', '-'], 'apiVersion: v1\nkind: Node\nmetadata: {name: n1}\n');
-    await h.ok(['create', '-f', '-'], ownedPod('bound', 'n1'));
+    // One invocation also sets up node maintenance's fixtures: a controller-less pod on n1 that drain must refuse.
+    const bare = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'bare' }, spec: { nodeName: 'n1', containers: [{ name: 'a', image: 'busybox' }] } };
+    const fixtures = [{ apiVersion: 'v1', kind: 'Node', metadata: { name: 'n1' } }, JSON.parse(ownedPod('bound', 'n1')), bare];
+    expect(await h.ok(['apply', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'List', items: fixtures }))).toBe('node/n1 created\npod/bound created\npod/bare created\n');
     expect(await h.ok(['why', 'pod', 'bound'])).toBe(
       'pod/bound is on node n1, which is NotReady (it has never reported a Ready condition)\n  owned by ReplicaSet/gone-rs\n',
     );
@@ -93,7 +95,6 @@ describe('node maintenance', () => {
     expect(await h.ok(['cordon', 'n1'])).toBe('node/n1 cordoned\n');
     expect(await h.ok(['cordon', 'n1'])).toBe('node/n1 already cordoned\n');
     expect(await h.ok(['uncordon', 'n1'])).toBe('node/n1 uncordoned\n');
-    await h.ok(['create', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'bare' }, spec: { nodeName: 'n1', containers: [{ name: 'a', image: 'busybox' }] } }));
     const refused = await h.skiff(['drain', 'n1']);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('default/bare: cannot delete Pods that declare no controller (use --force to override)');
@@ -107,9 +108,18 @@ describe('node maintenance', () => {
 describe('events, rollout, edit, logs, exec', () => {
   it('lists events, oldest first', async () => {
     const now = new Date().toISOString();
-    for (const [name, reason, at] of [['e2', 'Second', now], ['e1', 'First', new Date(Date.now() - 60_000).toISOString()]]) {
-      await h.ok(['create', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'Event', metadata: { name }, involvedObject: { kind: 'Deployment', name: 'web', namespace: 'default' }, reason, message: `${reason} happened`, type: 'Normal', lastTimestamp: at, firstTimestamp: at }));
-    }
+    const events = [['e2', 'Second', now], ['e1', 'First', new Date(Date.now() - 60_000).toISOString()]].map(([name, reason, at]) => ({
+      apiVersion: 'v1',
+      kind: 'Event',
+      metadata: { name },
+      involvedObject: { kind: 'Deployment', name: 'web', namespace: 'default' },
+      reason,
+      message: `${reason} happened`,
+      type: 'Normal',
+      lastTimestamp: at,
+      firstTimestamp: at,
+    }));
+    await h.ok(['create', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'List', items: events }));
     const lines = (await h.ok(['events'])).trimEnd().split('\n');
     expect(lines[0]).toMatch(/^LAST SEEN\s+TYPE\s+REASON\s+OBJECT\s+MESSAGE$/);
     expect(lines.slice(1).map((l) => l.split(/\s{3,}/)[2])).toEqual(['First', 'Second']);

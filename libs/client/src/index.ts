@@ -18,3 +18,4 @@ export * from './leader-election';
 export * from './event-recorder';
 export * from './fake-clock';
 export * from './health-server';
+export * from './program-flags';

@@ -1,0 +1,110 @@
+import { Command, InvalidArgumentError } from 'commander';
+
+/**
+ * Command-line handling shared by the programs that talk to the apiserver (scheduler, controller-manager):
+ * value parsers that reject bad input with one readable line, the flags every such program has, and a parse
+ * step that turns any commander error into a UsageError (the program prints it and exits 2).
+ */
+
+/** A bad command line; the program prints the message on one line and exits 2. */
+export class UsageError extends Error {}
+
+export function portFlag(v: string): number {
+  const n = Number(v);
+  if (!/^\d+$/.test(v) || n > 65535) throw new InvalidArgumentError('must be a port number between 0 and 65535 (0 picks a free one)');
+  return n;
+}
+
+export function boolFlag(v: string): boolean {
+  if (v === 'true') return true;
+  if (v === 'false') return false;
+  throw new InvalidArgumentError('must be true or false');
+}
+
+export function wholeNumberFlag(min: number) {
+  return (v: string): number => {
+    if (!/^\d+$/.test(v) || Number(v) < min) throw new InvalidArgumentError(`must be a whole number of at least ${min}`);
+    return Number(v);
+  };
+}
+
+export function verbosityFlag(v: string): number {
+  if (!/^\d+$/.test(v)) throw new InvalidArgumentError('must be a whole number (0 info, 4 and above debug)');
+  return Number(v);
+}
+
+export function dnsNameFlag(what: string) {
+  return (v: string): string => {
+    if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(v) || v.length > 253) throw new InvalidArgumentError(`must be a valid ${what} (lowercase letters, digits, '-' and '.')`);
+    return v;
+  };
+}
+
+const durationUnits: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** Go-style durations as Kubernetes flags take them: `40s`, `1m30s`, `500ms`; returns milliseconds. */
+export function durationFlag(v: string): number {
+  const parts = [...v.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)];
+  if (parts.length === 0 || parts.map((p) => p[0]).join('') !== v) throw new InvalidArgumentError('must be a duration such as 40s, 1m30s or 500ms');
+  return parts.reduce((total, p) => total + Number(p[1]) * durationUnits[p[2]], 0);
+}
+
+/** The flags every apiserver client program has: kubeconfig, leader election, the health port, verbosity. */
+export function addClientProgramFlags(cmd: Command, defaults: { what: string; leaseName: string; port: number }): Command {
+  return cmd
+    .option('--kubeconfig <path>', 'kubeconfig to reach the apiserver (default: KUBECONFIG, then ~/.kube/config)')
+    .option('--leader-elect [bool]', `campaign for a Lease so that only one replica ${defaults.what}`, boolFlag, false)
+    .option('--leader-elect-resource-name <name>', 'name of the Lease used for leader election', dnsNameFlag('lease name'), defaults.leaseName)
+    .option('--leader-elect-resource-namespace <ns>', 'namespace of the Lease used for leader election', dnsNameFlag('namespace'), 'kube-system')
+    .option('--bind-address <ip>', 'address for /healthz and /metrics', '127.0.0.1')
+    .option('--port <port>', 'port for /healthz and /metrics (0 picks a free one)', portFlag, defaults.port)
+    .option('--v <level>', 'log verbosity: 0 info, 4+ debug', verbosityFlag, 0)
+    .showHelpAfterError(false)
+    .allowExcessArguments(false);
+}
+
+/** What addClientProgramFlags' flags parse to. */
+export interface ClientProgramOptions {
+  kubeconfig?: string;
+  leaderElect: boolean;
+  leaderElectResourceName: string;
+  leaderElectResourceNamespace: string;
+  bindAddress: string;
+  /** Port for /healthz and /metrics; 0 picks a free one. */
+  port: number;
+  verbosity: number;
+}
+
+/**
+ * Parses argv (without node and script) with `program`; returns its options and the common ones, or undefined when
+ * --help was printed. Any error becomes a one-line UsageError.
+ */
+export function parseProgramFlags(
+  program: Command,
+  argv: readonly string[],
+  out: (text: string) => void = (t) => process.stdout.write(t),
+): { opts: Record<string, any>; common: ClientProgramOptions } | undefined {
+  let errorText = '';
+  program.exitOverride();
+  program.configureOutput({ writeOut: out, writeErr: (t) => (errorText += t), outputError: (t) => (errorText += t) });
+  try {
+    program.parse([...argv], { from: 'user' });
+  } catch (e) {
+    const err = e as { code?: string; message?: string };
+    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.help') return undefined;
+    throw new UsageError((errorText || err.message || String(e)).split('\n')[0].replace(/^error: /, ''));
+  }
+  const o = program.opts();
+  return {
+    opts: o,
+    common: {
+      kubeconfig: o.kubeconfig,
+      leaderElect: o.leaderElect === true,
+      leaderElectResourceName: o.leaderElectResourceName,
+      leaderElectResourceNamespace: o.leaderElectResourceNamespace,
+      bindAddress: o.bindAddress,
+      port: o.port,
+      verbosity: o.v,
+    },
+  };
+}

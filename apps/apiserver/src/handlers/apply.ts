@@ -6,7 +6,8 @@ import { registryFor, type ApiContext } from './api-context';
 import { parseYAML, readBody } from './body';
 import { decodeObject, fieldValidationOf } from './decode';
 import type { RequestInfo } from './request-info';
-import { checkIdentity, sendJSON } from './resource-handler';
+import { checkIdentity } from './object-writes';
+import { sendJSON } from './respond';
 import { badRequest, invalid, StatusError } from './status-error';
 import { isDryRun } from './write-options';
 

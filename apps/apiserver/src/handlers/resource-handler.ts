@@ -4,34 +4,21 @@ import { anonymousUser } from '../admission/admission';
 import { fieldManagerOf } from '../registry/field-manager';
 import { serveApply } from './apply';
 import { registryFor, type ApiContext } from './api-context';
-import { mediaTypeOf, parseJSON, parseYAML, readBody, readObjectBodySource, readOptionalOptionsBody } from './body';
+import { mediaTypeOf, readObjectBodySource, readOptionalOptionsBody } from './body';
 import { decodeObject, fieldValidationOf } from './decode';
 import { listBody, listObjects } from './list';
-import { patchApplierFor } from './patch';
-import { serialized } from '../storage/serialized';
 import { objectOf } from '../storage/watch-cache';
 import type { RequestInfo } from './request-info';
 import { parseSelection } from './selection';
 import { badRequest, methodNotAllowed, notFound } from './status-error';
 import { bindPod, serveSubresource } from './subresources';
+import { checkIdentity, patchObject } from './object-writes';
+import { sendJSON } from './respond';
 import { sendTable, tableOfList, tableOfObject, tableRequestOf, tableWatchEncoder } from './table-output';
 import { serveWatch } from './watch';
 import { deleteOptionsFrom, intParam, isDryRun } from './write-options';
 
 type Query = Record<string, unknown>;
-
-export function sendJSON(res: Response, code: number, body: unknown): void {
-  const text = typeof body === 'string' ? body : typeof body === 'object' && body !== null ? serialized(body) : JSON.stringify(body);
-  // Written directly: express's send() would re-derive type, length and charset on the hot path.
-  res.statusCode = code;
-  res.setHeader('Content-Type', 'application/json');
-  res.setHeader('Content-Length', Buffer.byteLength(text));
-  res.end(isHead(res) ? undefined : text);
-}
-
-function isHead(res: Response): boolean {
-  return res.req?.method === 'HEAD';
-}
 
 function setWarnings(res: Response, warnings: string[]): void {
   if (warnings.length) res.setHeader('Warning', warnings.map((w) => `299 - ${JSON.stringify(w)}`));
@@ -138,49 +125,4 @@ export async function serveResource(ctx: ApiContext, info: RequestInfo, req: Req
 
 function joinSelectors(existing: unknown, extra: string): string {
   return typeof existing === 'string' && existing ? `${existing},${extra}` : extra;
-}
-
-/** A body's name and namespace must agree with the URL. */
-export function checkIdentity(obj: KObject, info: RequestInfo): void {
-  if (obj.metadata.name && obj.metadata.name !== info.name) {
-    throw badRequest(`the name of the object (${obj.metadata.name}) does not match the name on the URL (${info.name})`);
-  }
-  if (info.type.namespaced && obj.metadata.namespace && obj.metadata.namespace !== info.namespace) {
-    throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
-  }
-  obj.metadata.name = info.name;
-  if (info.type.namespaced) obj.metadata.namespace = info.namespace;
-}
-
-/** Applies a PATCH to the stored object (retrying on conflicts) and decodes the result like any write. */
-export async function patchObject(
-  ctx: ApiContext,
-  info: RequestInfo,
-  req: Request,
-  subresource: string | undefined,
-): Promise<{ updated: KObject; warnings: string[] }> {
-  const registry = registryFor(ctx, info.type);
-  const query = req.query as Query;
-  const mediaType = mediaTypeOf(req);
-  const apply = patchApplierFor(mediaType, info.type.schema);
-  const raw = (await readBody(req)).toString('utf8');
-  if (!raw.trim()) throw badRequest('the patch body is empty');
-  const patch = mediaType === 'apply-patch' ? parseYAML(raw) : parseJSON(raw);
-  const mode = fieldValidationOf(query);
-  let warnings: string[] = [];
-  const updated = await registry.update(
-    info.namespace,
-    info.name!,
-    (current) => {
-      const patched = apply(current, patch);
-      if (typeof patched !== 'object' || patched === null || Array.isArray(patched)) throw badRequest('the patch produced something other than an object');
-      const decoded = decodeObject(info.type, patched as Record<string, unknown>, mode, { text: raw, format: mediaType === 'apply-patch' ? 'yaml' : 'json' });
-      warnings = decoded.warnings;
-      checkIdentity(decoded.obj, info);
-      return decoded.obj;
-    },
-    { user: anonymousUser, dryRun: isDryRun(query), fieldManager: fieldManagerOf(req) },
-    { subresource, isPatch: true },
-  );
-  return { updated, warnings };
 }

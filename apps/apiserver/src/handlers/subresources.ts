@@ -3,16 +3,15 @@ import { ScaleSchema, labelSelectorFromObject, type DeleteOptions, type KObject 
 import { anonymousUser } from '../admission/admission';
 import { fieldManagerOf } from '../registry/field-manager';
 import { registryByName, registryFor, type ApiContext } from './api-context';
-import { readObjectBody } from './body';
 import { decodeObject, fieldValidationOf } from './decode';
 import { evictPod } from './eviction';
-import { mergePatch } from './patch';
 import type { RequestInfo } from './request-info';
-import { checkIdentity, patchObject, sendJSON } from './resource-handler';
+import { checkIdentity, patchObject } from './object-writes';
+import { sendJSON } from './respond';
 import { badRequest, conflict, methodNotAllowed, unavailable } from './status-error';
 import { deleteOptionsFrom, isDryRun } from './write-options';
-import { mediaTypeOf, parseJSON, readBody } from './body';
-import { jsonPatch, strategicPatch } from './patch';
+import { mediaTypeOf, parseJSON, readBody, readObjectBody } from './body';
+import { jsonPatch, mergePatch, strategicPatch } from './patch';
 
 type Query = Record<string, unknown>;
 

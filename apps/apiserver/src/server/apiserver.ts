@@ -11,8 +11,9 @@ import type { ApiContext } from '../handlers/api-context';
 import { aggregatedDiscovery, aggregatedDiscoveryType, apiGroupDoc, apiGroupList, apiResourceList, apiVersions, wantsAggregatedDiscovery } from '../handlers/discovery';
 import { parseRequestInfo } from '../handlers/request-info';
 import { OpenAPIV3Service } from '../handlers/openapi';
-import { sendJSON, serveResource } from '../handlers/resource-handler';
-import { StatusError, internal, unavailable } from '../handlers/status-error';
+import { serveResource } from '../handlers/resource-handler';
+import { sendJSON } from '../handlers/respond';
+import { StatusError, internal } from '../handlers/status-error';
 import { GenericRegistry } from '../registry/generic-registry';
 import { LeaseReuse } from '../registry/lease-reuse';
 import { IPRange, PortRange, ServiceAllocator } from '../registry/service-allocations';
@@ -213,4 +214,3 @@ function isBodyParserError(e: unknown): boolean {
   return typeof e === 'object' && e !== null && 'type' in e && typeof (e as { type: unknown }).type === 'string';
 }
 
-export { unavailable };

@@ -21,6 +21,7 @@ let client: HttpKubeClient;
 let informers: InformerFactory;
 let controllers: Array<ReplicaSetController | DeploymentController> = [];
 let kubeletLoop: NodeJS.Timeout | undefined;
+let kubeletPass: Promise<void> | undefined;
 let tmp: string;
 
 const revision = (rs: ReplicaSet) => rs.metadata.annotations?.['deployment.kubernetes.io/revision'];
@@ -34,27 +35,33 @@ async function kubectl(...args: string[]): Promise<string> {
 function startKubelet(): void {
   const readied = new Set<string>();
   let busy = false;
-  kubeletLoop = setInterval(async () => {
+  kubeletLoop = setInterval(() => {
     if (busy) return;
     busy = true;
-    try {
-      const list = await client.list<Pod>(pods, 'default');
-      for (const p of list.items) {
-        if (readied.has(p.metadata.uid!) || p.metadata.deletionTimestamp) continue;
-        const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-        await client.patch(pods, 'default', p.metadata.name!, 'merge', {
-          status: {
-            phase: 'Running',
-            conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: now }],
-            containerStatuses: p.spec.containers.map((c) => ({ name: c.name, image: c.image, imageID: '', ready: true, restartCount: 0, started: true, state: { running: { startedAt: now } } })),
-          },
-        }, { subresource: 'status' }).catch(() => undefined);
-        readied.add(p.metadata.uid!);
-      }
-    } finally {
-      busy = false;
-    }
+    // A failed pass is retried on the next tick, as a kubelet retries its status updates.
+    kubeletPass = readyPods(readied)
+      .catch(() => undefined)
+      .finally(() => {
+        busy = false;
+      });
   }, 100);
+}
+
+/** One pass of the stand-in kubelet; teardown waits for the pass in flight before closing the client. */
+async function readyPods(readied: Set<string>): Promise<void> {
+  const list = await client.list<Pod>(pods, 'default');
+  for (const p of list.items) {
+    if (readied.has(p.metadata.uid!) || p.metadata.deletionTimestamp) continue;
+    const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+    await client.patch(pods, 'default', p.metadata.name!, 'merge', {
+      status: {
+        phase: 'Running',
+        conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: now }],
+        containerStatuses: p.spec.containers.map((c) => ({ name: c.name, image: c.image, imageID: '', ready: true, restartCount: 0, started: true, state: { running: { startedAt: now } } })),
+      },
+    }, { subresource: 'status' }).catch(() => undefined);
+    readied.add(p.metadata.uid!);
+  }
 }
 
 beforeAll(async () => {
@@ -85,6 +92,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (kubeletLoop) clearInterval(kubeletLoop);
+  await kubeletPass;
   for (const c of controllers) await c.stop();
   informers?.stop();
   client?.close();

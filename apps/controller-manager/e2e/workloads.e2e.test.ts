@@ -125,7 +125,7 @@ it('runs a Deployment through kubectl: rollout, set image, undo, Service endpoin
       ],
     }),
   );
-  // kubectl's client-side validation needs the OpenAPI documents, which Skiff does not serve.
+  // kubectl validates a `kind: List` file on the client against the protobuf /openapi/v2, which Skiff does not serve.
   expect(await kubectl('apply', '--validate=false', '-f', manifest)).toMatchObject({ code: 0, stdout: expect.stringContaining('deployment.apps/web created') });
 
   const first = await kubectl('rollout', 'status', 'deployment/web', '--timeout=20s');

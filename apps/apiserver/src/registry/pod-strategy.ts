@@ -1,37 +1,15 @@
-import type { KObject } from '@skiff/api';
+import { podQOSClass, type KObject, type PodQOSInput } from '@skiff/api';
 import type { ServerStrategy } from './server-strategy';
 
-interface ContainerLike {
-  resources?: { requests?: Record<string, string | number>; limits?: Record<string, string | number> };
-}
 interface PodLike {
-  spec?: { nodeName?: string; containers?: ContainerLike[]; initContainers?: ContainerLike[]; terminationGracePeriodSeconds?: number };
+  spec?: { nodeName?: string; terminationGracePeriodSeconds?: number };
   status?: { phase?: string; qosClass?: string };
-}
-
-/** Kubernetes' QoS class: Guaranteed when every container's cpu and memory limits equal its requests. */
-export function podQOSClass(pod: PodLike): 'Guaranteed' | 'Burstable' | 'BestEffort' {
-  const containers = [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])];
-  let any = false;
-  let guaranteed = containers.length > 0;
-  for (const c of containers) {
-    const req = c.resources?.requests ?? {};
-    const lim = c.resources?.limits ?? {};
-    for (const r of ['cpu', 'memory']) {
-      if (req[r] !== undefined || lim[r] !== undefined) any = true;
-      const l = lim[r];
-      const q = req[r] ?? l;
-      if (l === undefined || String(q) !== String(l)) guaranteed = false;
-    }
-  }
-  if (!any) return 'BestEffort';
-  return guaranteed ? 'Guaranteed' : 'Burstable';
 }
 
 export const podStrategy: ServerStrategy = {
   prepareForCreate(obj: KObject) {
     const pod = obj as PodLike & KObject;
-    pod.status = { phase: 'Pending', qosClass: podQOSClass(pod) };
+    pod.status = { phase: 'Pending', qosClass: podQOSClass(pod as PodQOSInput) };
   },
   /**
    * A pod on a node is stopped by its kubelet, which then deletes it with grace 0; a pod that never reached a

@@ -16,6 +16,7 @@ export * from './container';
 export * from './volume';
 export * from './pod';
 export * from './pod-defaults';
+export * from './pod-qos';
 export * from './pod-validation';
 export * from './pod-update-validation';
 export * from './pod-fields';

@@ -8,3 +8,4 @@ export * from './controller-manager';
 export * from './object-tracker';
 export * from './fake-client';
 export * from './controller-test-kit';
+export * from './registry';

@@ -1,0 +1,72 @@
+import type { Container, Pod } from '@skiff/api';
+import type { Clock } from '@skiff/client';
+import type { ContainerRuntime, PodSandboxConfig } from '@skiff/cri';
+import type { Backoff } from './backoff';
+
+export type PodEventSink = (pod: Pod, type: 'Normal' | 'Warning', reason: string, message: string) => void;
+
+export type ImageResult = { imageRef: string } | { reason: 'ErrImagePull' | 'ImagePullBackOff' | 'ErrImageNeverPull' | 'InvalidImageName'; message: string };
+
+/** Kubernetes' default: Always for `:latest` or no tag, IfNotPresent for any other tag or a digest. */
+export function defaultPullPolicy(image: string): 'Always' | 'IfNotPresent' {
+  if (image.includes('@')) return 'IfNotPresent';
+  const last = image.slice(image.lastIndexOf('/') + 1);
+  const tag = last.includes(':') ? last.slice(last.indexOf(':') + 1) : '';
+  return tag === '' || tag === 'latest' ? 'Always' : 'IfNotPresent';
+}
+
+/**
+ * Makes a container's image present as its imagePullPolicy says, with the kubelet's events and a per-image
+ * back-off: a failed pull is ErrImagePull, and retries wait 10 s doubling to 5 min (ImagePullBackOff).
+ */
+export class ImagePuller {
+  constructor(
+    private readonly runtime: ContainerRuntime,
+    private readonly backoff: Backoff,
+    private readonly clock: Clock,
+    private readonly record: PodEventSink,
+  ) {}
+
+  /** How long the image's pull back-off still has to run for this pod, in ms. */
+  retryInMs(pod: Pod, container: Container): number {
+    return this.backoff.remaining(`${pod.metadata.uid}/${container.image ?? ''}`);
+  }
+
+  async ensureImage(pod: Pod, container: Container, sandboxConfig: PodSandboxConfig): Promise<ImageResult> {
+    const image = container.image ?? '';
+    if (!image || /\s/.test(image)) return { reason: 'InvalidImageName', message: `Failed to apply default image tag "${image}": couldn't parse image name` };
+    const policy = container.imagePullPolicy ?? defaultPullPolicy(image);
+    const present = policy === 'Always' ? undefined : await this.runtime.imageStatus({ image });
+    if (policy === 'Never') {
+      if (present) return { imageRef: present.id };
+      const message = `Container image "${image}" is not present with pull policy of Never`;
+      this.record(pod, 'Warning', 'ErrImageNeverPull', message);
+      return { reason: 'ErrImageNeverPull', message };
+    }
+    if (present) {
+      this.record(pod, 'Normal', 'Pulled', `Container image "${image}" already present on machine`);
+      return { imageRef: present.id };
+    }
+    const key = `${pod.metadata.uid}/${image}`;
+    if (this.backoff.remaining(key) > 0) {
+      const message = `Back-off pulling image "${image}"`;
+      this.record(pod, 'Normal', 'BackOff', message);
+      return { reason: 'ImagePullBackOff', message };
+    }
+    this.record(pod, 'Normal', 'Pulling', `Pulling image "${image}"`);
+    const started = this.clock.now();
+    try {
+      const imageRef = await this.runtime.pullImage({ image }, undefined, sandboxConfig);
+      const seconds = ((this.clock.now() - started) / 1000).toFixed(3);
+      this.record(pod, 'Normal', 'Pulled', `Successfully pulled image "${image}" in ${seconds}s`);
+      this.backoff.reset(key);
+      return { imageRef };
+    } catch (e) {
+      this.backoff.next(key);
+      const message = `Failed to pull image "${image}": ${(e as Error).message}`;
+      this.record(pod, 'Warning', 'Failed', message);
+      this.record(pod, 'Warning', 'Failed', 'Error: ErrImagePull');
+      return { reason: 'ErrImagePull', message };
+    }
+  }
+}

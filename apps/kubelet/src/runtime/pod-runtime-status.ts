@@ -1,0 +1,37 @@
+import { isNotFound, type ContainerRuntime, type ContainerStatus, type PodSandboxStatus } from '@skiff/cri';
+
+/** Label keys the kubelet puts on every sandbox and container, as Kubernetes' kubelet does. */
+export const podUidLabel = 'io.kubernetes.pod.uid';
+export const podNameLabel = 'io.kubernetes.pod.name';
+export const podNamespaceLabel = 'io.kubernetes.pod.namespace';
+export const containerNameLabel = 'io.kubernetes.container.name';
+
+/** What the runtime holds for one pod: its sandboxes and containers, newest first. */
+export interface PodRuntimeStatus {
+  uid: string;
+  sandboxes: PodSandboxStatus[];
+  containers: ContainerStatus[];
+}
+
+/** Reads one pod's sandboxes and containers from the runtime; anything removed meanwhile is skipped. */
+export async function podRuntimeStatus(runtime: ContainerRuntime, uid: string): Promise<PodRuntimeStatus> {
+  const selector = { labelSelector: { [podUidLabel]: uid } };
+  const [sandboxes, containers] = await Promise.all([runtime.listPodSandbox(selector), runtime.listContainers(selector)]);
+  const skipGone = <T>(p: Promise<T>) => p.catch((e) => (isNotFound(e) ? undefined : Promise.reject(e)));
+  const sandboxStatuses = (await Promise.all(sandboxes.map((s) => skipGone(runtime.podSandboxStatus(s.id))))).filter((s): s is PodSandboxStatus => !!s);
+  const containerStatuses = (await Promise.all(containers.map((c) => skipGone(runtime.containerStatus(c.id))))).filter((c): c is ContainerStatus => !!c);
+  sandboxStatuses.sort((a, b) => b.createdAt - a.createdAt);
+  containerStatuses.sort((a, b) => b.createdAt - a.createdAt);
+  return { uid, sandboxes: sandboxStatuses, containers: containerStatuses };
+}
+
+/** The newest instance of each named container, and the one before it (for lastState and `logs --previous`). */
+export function containerInstances(status: PodRuntimeStatus, name: string): { current?: ContainerStatus; previous?: ContainerStatus } {
+  const mine = status.containers.filter((c) => c.metadata.name === name);
+  return { current: mine[0], previous: mine[1] };
+}
+
+export function nsToIso(ns: number): string | undefined {
+  if (!ns) return undefined;
+  return new Date(Math.floor(ns / 1e6)).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}

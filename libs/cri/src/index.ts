@@ -1,1 +1,10 @@
 export * from './types';
+export * from './cri-client';
+export * from './cri-log';
+export { criMethodNames, type CriMethodName } from './cri-methods';
+export { findCriProtoFile } from './cri-proto';
+export * from './fake-cri-server';
+export * from './image-reference';
+export * from './in-memory-images';
+export * from './in-memory-runtime';
+export * from './ip-allocator';

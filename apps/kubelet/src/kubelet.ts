@@ -13,10 +13,11 @@ import { PodLifecycleEventGenerator } from './runtime/pleg';
 import { StatusManager } from './status/status-manager';
 import { removePodFromRuntime } from './worker/pod-killer';
 import { PodWorkers } from './worker/pod-workers';
+import { isMirrorPod, MirrorPods } from './static/mirror-pods';
+import { isStaticPod, StaticPodSource } from './static/static-pod-source';
 import type { HookRunner, PodRuntimeConfig, PodSyncDeps, PodVolumes, ProbeTracker } from './worker/sync-deps';
 
 export const kubeletVersion = 'v1.32.4+skiff';
-export const mirrorPodAnnotation = 'kubernetes.io/config.mirror';
 
 export interface KubeletParts {
   client: KubeClient;
@@ -44,6 +45,8 @@ export interface KubeletSettings {
   podCIDR?: string;
   nodeStatusUpdateFrequencyMs: number;
   syncFrequencyMs: number;
+  /** A directory of static pod manifests. */
+  podManifestPath?: string;
   /** How often pods the API no longer has are looked for in the runtime. */
   housekeepingMs?: number;
 }
@@ -90,7 +93,7 @@ export class Kubelet {
       runHook: parts.runHook,
       hostIPs: [settings.nodeIP],
     };
-    this.workers = new PodWorkers(this.deps, { statuses: this.statuses, resyncMs: settings.syncFrequencyMs, isStatic: (p) => !!p.metadata.annotations?.[mirrorPodAnnotation] });
+    this.workers = new PodWorkers(this.deps, { statuses: this.statuses, resyncMs: settings.syncFrequencyMs, isStatic: isStaticPod });
     this.pleg = new PodLifecycleEventGenerator(parts.runtime, this.clock, parts.logger, (uid) => this.workers.wake(uid));
   }
 
@@ -128,13 +131,15 @@ export class Kubelet {
     this.loops.push(reporter.run(this.abort.signal));
 
     this.podInformer = new Informer<Pod>(client, pods, { fieldSelector: `spec.nodeName=${s.nodeName}`, clock: this.clock, logger });
+    // Mirror pods only show static pods in the API; the static pod source runs them.
     this.podInformer.addEventHandler({
-      onAdd: (p) => this.workers.update(p),
-      onUpdate: (_o, p) => this.workers.update(p),
-      onDelete: (p) => this.workers.remove(p),
+      onAdd: (p) => isMirrorPod(p) || this.workers.update(p),
+      onUpdate: (_o, p) => isMirrorPod(p) || this.workers.update(p),
+      onDelete: (p) => isMirrorPod(p) || this.workers.remove(p),
     });
     this.podInformer.start();
     await this.podInformer.waitForSync(this.abort.signal);
+    if (s.podManifestPath) this.loops.push(this.runStaticPods(s.podManifestPath, this.abort.signal));
     this.loops.push(this.pleg.run(this.abort.signal));
     this.loops.push(this.housekeeping(this.abort.signal));
   }
@@ -196,6 +201,17 @@ export class Kubelet {
       notReadyReasons: notReady,
       images,
     };
+  }
+
+  private async runStaticPods(dir: string, signal: AbortSignal): Promise<void> {
+    const source = new StaticPodSource(dir, this.settings.nodeName, this.workers, this.clock, this.parts.logger);
+    const mirrors = new MirrorPods(this.parts.client, this.parts.logger);
+    while (!signal.aborted) {
+      source.scan();
+      const mine = (this.podInformer?.lister.list() ?? []).filter(isMirrorPod);
+      await mirrors.sync(source.pods(), mine, this.nodeInformer?.lister.get(undefined, this.settings.nodeName));
+      await sleep(this.clock, 10_000, signal);
+    }
   }
 
   /** Pods the runtime still holds but the API no longer has (deleted while the kubelet was away) are torn down. */

@@ -1,4 +1,4 @@
-import type { Container, Pod } from '@skiff/api';
+import { defaultImagePullPolicy, type Container, type Pod } from '@skiff/api';
 import type { Clock } from '@skiff/client';
 import type { ContainerRuntime, PodSandboxConfig } from '@skiff/cri';
 import type { Backoff } from './backoff';
@@ -6,14 +6,6 @@ import type { Backoff } from './backoff';
 export type PodEventSink = (pod: Pod, type: 'Normal' | 'Warning', reason: string, message: string) => void;
 
 export type ImageResult = { imageRef: string } | { reason: 'ErrImagePull' | 'ImagePullBackOff' | 'ErrImageNeverPull' | 'InvalidImageName'; message: string };
-
-/** Kubernetes' default: Always for `:latest` or no tag, IfNotPresent for any other tag or a digest. */
-export function defaultPullPolicy(image: string): 'Always' | 'IfNotPresent' {
-  if (image.includes('@')) return 'IfNotPresent';
-  const last = image.slice(image.lastIndexOf('/') + 1);
-  const tag = last.includes(':') ? last.slice(last.indexOf(':') + 1) : '';
-  return tag === '' || tag === 'latest' ? 'Always' : 'IfNotPresent';
-}
 
 /**
  * Makes a container's image present as its imagePullPolicy says, with the kubelet's events and a per-image
@@ -35,7 +27,7 @@ export class ImagePuller {
   async ensureImage(pod: Pod, container: Container, sandboxConfig: PodSandboxConfig): Promise<ImageResult> {
     const image = container.image ?? '';
     if (!image || /\s/.test(image)) return { reason: 'InvalidImageName', message: `Failed to apply default image tag "${image}": couldn't parse image name` };
-    const policy = container.imagePullPolicy ?? defaultPullPolicy(image);
+    const policy = container.imagePullPolicy ?? defaultImagePullPolicy(image);
     const present = policy === 'Always' ? undefined : await this.runtime.imageStatus({ image });
     if (policy === 'Never') {
       if (present) return { imageRef: present.id };

@@ -1,6 +1,7 @@
 import { pods, type Pod, type PodStatus } from '@skiff/api';
 import { isNotFound, type KubeClient } from '@skiff/client';
 import type { Logger } from '@skiff/logging';
+import { isStaticPod } from '../static/static-pod-source';
 
 /** Status fields the kubelet owns: when one disappears from the computed status it is cleared on the server. */
 const ownedFields = ['phase', 'conditions', 'message', 'reason', 'hostIP', 'hostIPs', 'podIP', 'podIPs', 'startTime', 'initContainerStatuses', 'containerStatuses', 'qosClass'] as const;
@@ -29,7 +30,7 @@ export class StatusManager {
     const patch: Record<string, unknown> = { ...status };
     for (const f of ownedFields) if (!(f in status) && pod.status?.[f] !== undefined) patch[f] = null;
     try {
-      const stored = await this.client.patch<Pod>(pods, pod.metadata.namespace, pod.metadata.name!, 'merge', { metadata: { uid }, status: patch }, { subresource: 'status' });
+      const stored = await this.client.patch<Pod>(pods, pod.metadata.namespace, pod.metadata.name!, 'merge', { ...(isStaticPod(pod) ? {} : { metadata: { uid } }), status: patch }, { subresource: 'status' });
       this.written.set(uid, text);
       return stored;
     } catch (e) {

@@ -85,7 +85,7 @@ function pruneOtherBuilds(cacheDir, name, keep) {
 
 /**
  * Builds (when needed) and pushes every node image to `registry` (e.g. http://127.0.0.1:5000). Returns, per
- * image, its references in that registry, manifest digest, sizes and whether it was rebuilt.
+ * image, its references in that registry, manifest and config digests, sizes and whether it was rebuilt.
  */
 async function ensureImages({ registry, cacheDir = DEFAULT_CACHE_DIR } = {}) {
   const base = registry === undefined ? undefined : normalizeRegistry(registry);
@@ -100,6 +100,8 @@ async function ensureImages({ registry, cacheDir = DEFAULT_CACHE_DIR } = {}) {
       tags: image.tags,
       references: host ? image.tags.map((t) => `${host}/${recipe.repository}:${t}`) : [],
       digest: image.manifestDigest,
+      // What CRI PullImage returns as the image ref (containerd's image id).
+      configDigest: image.manifest.config.digest,
       size: image.size,
       unpackedSize: image.unpackedSize,
       built: image.built,

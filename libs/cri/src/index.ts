@@ -8,3 +8,6 @@ export * from './image-reference';
 export * from './in-memory-images';
 export * from './in-memory-runtime';
 export * from './ip-allocator';
+export * from './containerd/containerd-config';
+export * from './containerd/cni-config';
+export * from './containerd/managed-containerd';

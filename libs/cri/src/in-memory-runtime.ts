@@ -1,8 +1,27 @@
-import { randomBytes } from 'node:crypto';
 import type { CriMethodName } from './cri-methods';
-import { InMemoryImageStore, requireImageReference, type InMemoryImage } from './in-memory-images';
+import { InMemoryImageStore, requireImageReference } from './in-memory-images';
 import { formatImageReference } from './image-reference';
 import { IPv4Allocator } from './ip-allocator';
+import type {
+  CriCall,
+  ExecHandler,
+  InMemoryContainerStats,
+  InMemoryRuntimeOptions,
+  StartBehaviour,
+} from './in-memory-options';
+import {
+  fullImageSpec,
+  fullMount,
+  fullNamespaceOptions,
+  matchesLabels,
+  msToNs,
+  newId,
+  randomToken,
+  resolveId,
+  toBuffer,
+  type ContainerRecord,
+  type SandboxRecord,
+} from './in-memory-records';
 import {
   CriError,
   type AttachRequest,
@@ -11,7 +30,6 @@ import {
   type ContainerConfig,
   type ContainerFilter,
   type ContainerRuntime,
-  type ContainerState,
   type ContainerStats,
   type ContainerStatsFilter,
   type ContainerStatus,
@@ -22,130 +40,15 @@ import {
   type ImageFilter,
   type ImageSpec,
   type Labels,
-  type Mount,
-  type NamespaceOption,
   type PodSandbox,
   type PodSandboxConfig,
   type PodSandboxFilter,
-  type PodSandboxState,
   type PodSandboxStatus,
   type PortForwardRequest,
   type RuntimeCondition,
   type RuntimeStatusResponse,
   type VersionResponse,
 } from './types';
-
-/** What a started container does: keep running (until stopped or exitContainer) or exit at once. */
-export type StartOutcome = 'run' | { exitCode: number; reason?: string; message?: string };
-
-export interface StartedContainer {
-  id: string;
-  podSandboxId: string;
-  config: ContainerConfig;
-}
-
-export type StartBehaviour = (container: StartedContainer) => StartOutcome;
-
-/** Answers ExecSync; strings are taken as UTF-8 output. */
-export type ExecHandler = (
-  containerId: string,
-  cmd: string[],
-  timeoutSeconds: number,
-) => ExecSyncResult | Promise<ExecSyncResult>;
-export interface ExecSyncResult {
-  stdout?: Buffer | string;
-  stderr?: Buffer | string;
-  exitCode?: number;
-}
-
-export interface InMemoryContainerStats {
-  cpuUsageCoreNanoSeconds?: number;
-  cpuUsageNanoCores?: number;
-  memoryWorkingSetBytes?: number;
-  memoryUsageBytes?: number;
-  writableLayerBytes?: number;
-}
-
-/** One call made to the runtime: the method, its main argument in short form, and every argument. */
-export interface CriCall {
-  method: CriMethodName;
-  /** Sandbox or container id, image, or `namespace/name` for RunPodSandbox, `sandboxId/name` for CreateContainer. */
-  key: string;
-  args: unknown[];
-}
-
-export interface InMemoryRuntimeOptions {
-  /** Milliseconds since the epoch; pass a FakeClock to control timestamps. */
-  clock?: { now(): number };
-  /** Pod IPs come from here until updateRuntimeConfig names another CIDR. Default 10.88.0.0/16. */
-  podCidr?: string;
-  images?: (string | InMemoryImage)[];
-  /** When false, PullImage of an image not in `images` fails with NOT_FOUND as a registry would. Default true. */
-  pullUnknownImages?: boolean;
-  startBehaviour?: StartBehaviour;
-  /** Whether containers exit on SIGTERM (exit 143) or wait for the SIGKILL after the grace period (137). Default false. */
-  handlesSigterm?: boolean | ((container: StartedContainer) => boolean);
-  /** Runtime handlers (RuntimeClass handlers) besides the default ''. Default ['runc']. */
-  runtimeHandlers?: string[];
-  /** The URL Exec/Attach/PortForward return. Default http://127.0.0.1:10010/<kind>/<token>. */
-  streamingUrl?: (kind: 'exec' | 'attach' | 'portforward', token: string) => string;
-}
-
-interface SandboxRecord {
-  id: string;
-  name: string;
-  config: PodSandboxConfig;
-  state: PodSandboxState;
-  createdAt: number;
-  /** Reported in the status even after stop, as containerd does; `holdsIp` says whether it is still allocated. */
-  ip: string;
-  holdsIp: boolean;
-  runtimeHandler: string;
-}
-
-interface ContainerRecord {
-  id: string;
-  name: string;
-  podSandboxId: string;
-  config: ContainerConfig;
-  imageId: string;
-  state: ContainerState;
-  createdAt: number;
-  startedAt: number;
-  finishedAt: number;
-  exitCode: number;
-  reason: string;
-  message: string;
-  stats: InMemoryContainerStats;
-}
-
-const msToNs = (ms: number) => Math.round(ms * 1_000_000);
-const newId = () => randomBytes(32).toString('hex');
-const matchesLabels = (labels: Labels, selector: Labels | undefined) =>
-  Object.entries(selector ?? {}).every(([k, v]) => labels[k] === v);
-const toBuffer = (v: Buffer | string | undefined) => (typeof v === 'string' ? Buffer.from(v) : (v ?? Buffer.alloc(0)));
-
-function fullImageSpec(spec: ImageSpec | undefined): Required<ImageSpec> {
-  return { annotations: {}, userSpecifiedImage: '', runtimeHandler: '', imageRef: '', ...spec, image: spec?.image ?? '' };
-}
-
-function fullMount(m: Mount): Required<Mount> {
-  return { readonly: false, selinuxRelabel: false, propagation: 'PROPAGATION_PRIVATE', ...m };
-}
-
-function fullNamespaceOptions(o: NamespaceOption | undefined): Required<NamespaceOption> {
-  return { network: 'POD', pid: 'POD', ipc: 'POD', targetId: '', ...o };
-}
-
-/** Resolves an id or a unique prefix of one, as containerd's stores do. */
-function resolveId<T>(records: Map<string, T>, id: string): T | undefined {
-  if (!id) return undefined;
-  const exact = records.get(id);
-  if (exact) return exact;
-  const matches = [...records.keys()].filter((k) => k.startsWith(id));
-  if (matches.length > 1) throw new CriError('UNKNOWN', `ambiguous ID ${JSON.stringify(id)}`);
-  return matches.length === 1 ? records.get(matches[0]) : undefined;
-}
 
 /**
  * A container runtime held in memory that behaves like containerd's CRI plugin at the API: sandboxes and
@@ -699,7 +602,7 @@ export class InMemoryRuntime implements ContainerRuntime {
   }
 
   private streamingUrl(kind: 'exec' | 'attach' | 'portforward'): string {
-    const token = randomBytes(6).toString('base64url');
+    const token = randomToken();
     return this.options.streamingUrl?.(kind, token) ?? `http://127.0.0.1:10010/${kind}/${token}`;
   }
 }

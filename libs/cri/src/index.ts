@@ -6,6 +6,7 @@ export { findCriProtoFile } from './cri-proto';
 export * from './fake-cri-server';
 export * from './image-reference';
 export * from './in-memory-images';
+export * from './in-memory-options';
 export * from './in-memory-runtime';
 export * from './ip-allocator';
 export * from './containerd/containerd-config';

@@ -20,8 +20,9 @@ export async function podRuntimeStatus(runtime: ContainerRuntime, uid: string): 
   const skipGone = <T>(p: Promise<T>) => p.catch((e) => (isNotFound(e) ? undefined : Promise.reject(e)));
   const sandboxStatuses = (await Promise.all(sandboxes.map((s) => skipGone(runtime.podSandboxStatus(s.id))))).filter((s): s is PodSandboxStatus => !!s);
   const containerStatuses = (await Promise.all(containers.map((c) => skipGone(runtime.containerStatus(c.id))))).filter((c): c is ContainerStatus => !!c);
-  sandboxStatuses.sort((a, b) => b.createdAt - a.createdAt);
-  containerStatuses.sort((a, b) => b.createdAt - a.createdAt);
+  // Newest first; the attempt number breaks ties between instances made in the same instant.
+  sandboxStatuses.sort((a, b) => b.createdAt - a.createdAt || b.metadata.attempt - a.metadata.attempt);
+  containerStatuses.sort((a, b) => b.createdAt - a.createdAt || b.metadata.attempt - a.metadata.attempt);
   return { uid, sandboxes: sandboxStatuses, containers: containerStatuses };
 }
 

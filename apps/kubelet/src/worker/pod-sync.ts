@@ -194,7 +194,9 @@ async function startContainer(ctx: StartContext, c: Container, attempt: number):
   const image = await d.images.ensureImage(pod, c, ctx.sandboxConfig);
   if (!('imageRef' in image)) {
     state.waiting.set(c.name, { reason: image.reason, message: image.message });
-    return image.reason === 'ImagePullBackOff' || image.reason === 'ErrImagePull' ? Math.max(minRetryMs, d.images.retryInMs(pod, c)) : undefined;
+    // Right after a failed pull look again soon (the status moves on to ImagePullBackOff), then when the back-off ends.
+    if (image.reason === 'ErrImagePull') return minRetryMs;
+    return image.reason === 'ImagePullBackOff' ? Math.max(minRetryMs, d.images.retryInMs(pod, c)) : undefined;
   }
   let envs;
   try {

@@ -118,7 +118,12 @@ describe('makeEnvironment', () => {
     const { env, warnings } = await envOf(testContainer({ envFrom: [{ configMapRef: { name: 'odd' } }] }), undefined, src);
     expect(env.get('GOOD')).toBe('1');
     expect(env.has('a=b')).toBe(false);
-    expect(warnings).toEqual(['Keys [a=b] from the EnvFrom configMap shop/odd were skipped since they are considered invalid environment variable names.']);
+    expect(warnings).toEqual([
+      {
+        reason: 'InvalidEnvironmentVariableNames',
+        message: 'Keys [a=b] from the EnvFrom configMap shop/odd were skipped since they are considered invalid environment variable names.',
+      },
+    ]);
     expect(isValidEnvVarName('1.dotted-name')).toBe(true);
     expect(isValidEnvVarName('')).toBe(false);
   });

@@ -5,12 +5,13 @@ import { expandVars, lookupIn } from './expand-vars';
 import { containerResourceValue, podFieldValue, type DownwardAPIContext } from './field-ref';
 import type { PodObjectSource } from './object-source';
 import { serviceEnvironment } from './service-env';
+import type { PodWarning } from './warnings';
 
 export interface ContainerEnvironment {
   /** The container's environment in CRI form: env and envFrom in declaration order, then the service variables. */
   envs: KeyValue[];
-  /** Things to report as a Warning event (reason `InvalidEnvironmentVariableNames`), not failures. */
-  warnings: string[];
+  /** Things to report as Warning events, not failures. */
+  warnings: PodWarning[];
 }
 
 /** Kubernetes' relaxed rule for environment variable names: printable ASCII other than '='. */
@@ -36,7 +37,7 @@ export async function makeEnvironment(
   ctx: DownwardAPIContext = {},
 ): Promise<ContainerEnvironment> {
   const namespace = pod.metadata.namespace ?? 'default';
-  const warnings: string[] = [];
+  const warnings: PodWarning[] = [];
   const serviceList = await source.listServices(namespace);
   if (namespace !== 'default') serviceList.push(...(await source.listServices('default')));
   const serviceEnv = serviceEnvironment(namespace, pod.spec.enableServiceLinks ?? true, serviceList);
@@ -85,7 +86,10 @@ export async function makeEnvironment(
       else env.set(name, value);
     }
     if (invalid.length) {
-      warnings.push(`Keys [${invalid.sort().join(', ')}] from the EnvFrom ${what} were skipped since they are considered invalid environment variable names.`);
+      warnings.push({
+        reason: 'InvalidEnvironmentVariableNames',
+        message: `Keys [${invalid.sort().join(', ')}] from the EnvFrom ${what} were skipped since they are considered invalid environment variable names.`,
+      });
     }
   }
 

@@ -246,3 +246,39 @@ describe('containerd managed for a node: images from a local registry, a pod on 
     expect(cniResults()).toEqual([]);
   });
 });
+
+describe('ManagedContainerd in a network namespace', () => {
+  const netns = `sktest-${process.pid}`;
+  let dir: string;
+  let containerd: ManagedContainerd | undefined;
+
+  beforeAll(() => {
+    requireRuntime(() => undefined);
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'skiff-ctdns-'));
+    run('ip', ['netns', 'add', netns]);
+  });
+
+  afterAll(async () => {
+    await containerd?.stop();
+    run('ip', ['netns', 'delete', netns]);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('runs containerd inside the namespace, where its CNI bridge would be made', async () => {
+    containerd = new ManagedContainerd({ dir, cniConfDir: path.join(dir, 'net.d'), netns });
+    await containerd.start();
+    expect(fs.statSync(`/proc/${containerd.pid}/ns/net`).ino).toBe(fs.statSync(`/var/run/netns/${netns}`).ino);
+    expect(fs.statSync(`/proc/${containerd.pid}/ns/net`).ino).not.toBe(fs.statSync('/proc/self/ns/net').ino);
+    const cri = new CriClient(containerd.endpoint);
+    try {
+      expect((await cri.version()).runtimeName).toBe('containerd');
+    } finally {
+      cri.close();
+    }
+  });
+
+  it('refuses a namespace that does not exist', async () => {
+    const missing = new ManagedContainerd({ dir: path.join(dir, 'other'), cniConfDir: path.join(dir, 'net.d'), netns: 'skiff-no-such-netns' });
+    await expect(missing.start()).rejects.toThrow('network namespace /var/run/netns/skiff-no-such-netns does not exist');
+  });
+});

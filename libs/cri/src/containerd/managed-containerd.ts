@@ -126,7 +126,13 @@ export class ManagedContainerd extends EventEmitter {
     this.restartTimer = undefined;
     this.writeConfig();
     await this.stopLeftover();
-    await this.launch();
+    try {
+      await this.launch();
+    } catch (e) {
+      // A containerd that never became ready is not left running, nor restarted.
+      await this.stop();
+      throw e;
+    }
   }
 
   /** SIGTERM, then SIGKILL after `stopTimeoutMs`; no restart follows. Containers keep running under their shims. */

@@ -37,10 +37,10 @@ int main(int argc, char **argv) {
     puts("skiff pause 1.0");
     return 0;
   }
-  if (getpid() != 1) fprintf(stderr, "pause: warning: not running as PID 1\n");
   if (on(SIGINT, stop, 0) < 0 || on(SIGTERM, stop, 0) < 0 || on(SIGCHLD, reap, SA_NOCLDSTOP | SA_RESTART) < 0) {
     perror("pause: sigaction");
     return 1;
   }
+  if (getpid() != 1) fprintf(stderr, "pause: warning: not running as PID 1\n");
   for (;;) pause();
 }

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { Container, Pod } from '@skiff/api';
+import type { Container, Pod, Probe } from '@skiff/api';
 import { realClock, type Clock } from '@skiff/client';
 import { silentLogger, type Logger } from '@skiff/logging';
 import type { Registry } from 'prom-client';
@@ -155,7 +155,7 @@ export class ProbeManager extends EventEmitter<{ result: [ProbeResultEvent] }> {
     for (const uid of [...this.pods.keys()]) this.removePod(uid);
   }
 
-  private newWorker(entry: PodEntry, container: Container, type: ProbeType, probe: NonNullable<Container['livenessProbe']>): ProbeWorker {
+  private newWorker(entry: PodEntry, container: Container, type: ProbeType, probe: Probe): ProbeWorker {
     const uid = entry.pod.metadata.uid!;
     const worker: ProbeWorker = new ProbeWorker({
       type,

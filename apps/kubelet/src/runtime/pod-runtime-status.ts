@@ -1,10 +1,9 @@
 import { isNotFound, type ContainerRuntime, type ContainerStatus, type PodSandboxStatus } from '@skiff/cri';
 
-/** Label keys the kubelet puts on every sandbox and container, as Kubernetes' kubelet does. */
-export const podUidLabel = 'io.kubernetes.pod.uid';
-export const podNameLabel = 'io.kubernetes.pod.name';
-export const podNamespaceLabel = 'io.kubernetes.pod.namespace';
-export const containerNameLabel = 'io.kubernetes.container.name';
+import { containerNameLabel } from '../pod/container-config';
+import { podUIDLabel as podUidLabel } from '../pod/sandbox-config';
+
+export { containerNameLabel, podUidLabel };
 
 /** What the runtime holds for one pod: its sandboxes and containers, newest first. */
 export interface PodRuntimeStatus {

@@ -2,7 +2,8 @@ import type { Container, Pod } from '@skiff/api';
 import type { ContainerStatus as RuntimeContainerStatus, PodSandboxConfig, PodSandboxStatus } from '@skiff/cri';
 import { containerInstances, podRuntimeStatus, type PodRuntimeStatus } from '../runtime/pod-runtime-status';
 import type { Waiting } from '../status/pod-status';
-import { containerHash, containerHashAnnotation, restartCountAnnotation } from './container-hash';
+import { containerHashAnnotation } from '../pod/container-config';
+import { containerHash } from '../pod/container-hash';
 import { stopContainerGracefully } from './pod-killer';
 import type { PodSyncDeps } from './sync-deps';
 
@@ -208,7 +209,6 @@ async function startContainer(ctx: StartContext, c: Container, attempt: number):
     return 5_000;
   }
   const config = d.config.containerConfig(pod, c, { attempt, imageRef: image.imageRef, envs, mounts: d.volumes.mountsFor(pod, c, ctx.volumePaths), podIP: ctx.podIP });
-  config.annotations = { ...config.annotations, [containerHashAnnotation]: containerHash(c), [restartCountAnnotation]: String(attempt) };
   let id: string;
   try {
     id = await d.runtime.createContainer(ctx.sandboxId, config, ctx.sandboxConfig);

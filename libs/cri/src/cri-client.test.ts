@@ -202,6 +202,8 @@ describe('CriClient against FakeCriServer', () => {
       ],
     });
     expect(status.imageRef).toMatch(/^docker\.io\/library\/busybox@sha256:[0-9a-f]{64}$/);
+    // As containerd 1.6.20 reports them: an unset swap limit reads as the memory limit.
+    expect(status.resources?.linux).toMatchObject({ memoryLimitInBytes: 6 * 1024 ** 3, memorySwapLimitInBytes: 6 * 1024 ** 3, oomScoreAdj: -997 });
     const listed = await client.listContainers({ podSandboxId: sandboxId, state: { state: 'CONTAINER_RUNNING' } });
     expect(listed).toEqual(await runtime.listContainers());
     expect(listed[0]).toMatchObject({ id: containerId, podSandboxId: sandboxId, state: 'CONTAINER_RUNNING' });

@@ -6,6 +6,7 @@ import {
   type ContainerState,
   type ImageSpec,
   type Labels,
+  type LinuxContainerResources,
   type Mount,
   type NamespaceOption,
   type PodSandboxConfig,
@@ -21,9 +22,10 @@ export interface SandboxRecord {
   config: PodSandboxConfig;
   state: PodSandboxState;
   createdAt: number;
-  /** Reported in the status even after stop, as containerd does; `holdsIp` says whether it is still allocated. */
+  /** The pod IP while the sandbox runs; '' for host-network sandboxes and after stop, as containerd reports. */
   ip: string;
-  holdsIp: boolean;
+  /** The pod network namespace still exists, so stopping must tear the CNI network down (and fails without CNI). */
+  netnsOpen: boolean;
   runtimeHandler: string;
 }
 
@@ -43,6 +45,9 @@ export interface ContainerRecord {
   stats: InMemoryContainerStats;
 }
 
+/** Go's zero time in nanoseconds: containerd's createdAt for a sandbox whose set-up failed half way. */
+export const GO_ZERO_TIME_NS = -6795364578871345000;
+
 export const msToNs = (ms: number) => Math.round(ms * 1_000_000);
 export const newId = () => randomBytes(32).toString('hex');
 export const randomToken = () => randomBytes(6).toString('base64url');
@@ -52,6 +57,23 @@ export const toBuffer = (v: Buffer | string | undefined) => (typeof v === 'strin
 
 export function fullImageSpec(spec: ImageSpec | undefined): Required<ImageSpec> {
   return { annotations: {}, userSpecifiedImage: '', runtimeHandler: '', imageRef: '', ...spec, image: spec?.image ?? '' };
+}
+
+/** Resources as containerd reports them back; an unset swap limit reads as the memory limit, as runc sets it. */
+export function fullResources(r: LinuxContainerResources): Required<LinuxContainerResources> {
+  return {
+    cpuPeriod: 0,
+    cpuQuota: 0,
+    cpuShares: 0,
+    memoryLimitInBytes: 0,
+    oomScoreAdj: 0,
+    cpusetCpus: '',
+    cpusetMems: '',
+    hugepageLimits: [],
+    unified: {},
+    ...r,
+    memorySwapLimitInBytes: r.memorySwapLimitInBytes || r.memoryLimitInBytes || 0,
+  };
 }
 
 export function fullMount(m: Mount): Required<Mount> {

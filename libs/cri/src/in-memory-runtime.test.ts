@@ -51,7 +51,7 @@ describe('InMemoryRuntime sandboxes', () => {
     nowMs += 5000;
     await rt.stopPodSandbox(sandboxId);
     await rt.stopPodSandbox(sandboxId);
-    expect((await rt.podSandboxStatus(sandboxId)).state).toBe('SANDBOX_NOTREADY');
+    expect(await rt.podSandboxStatus(sandboxId)).toMatchObject({ state: 'SANDBOX_NOTREADY', network: { ip: '' } });
     expect(await rt.containerStatus(containerId)).toMatchObject({
       state: 'CONTAINER_EXITED',
       exitCode: 137,
@@ -75,9 +75,12 @@ describe('InMemoryRuntime sandboxes', () => {
   it('answers NOT_FOUND for unknown sandboxes, with containerd’s wording', async () => {
     const rt = newRuntime();
     await expect(rt.podSandboxStatus('nope')).rejects.toThrow(
-      new CriError('NOT_FOUND', 'an error occurred when try to find sandbox "nope": not found'),
+      new CriError('NOT_FOUND', 'an error occurred when try to find sandbox: not found'),
     );
-    await expect(rt.stopPodSandbox('nope')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(rt.stopPodSandbox('nope')).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+      message: 'an error occurred when try to find sandbox "nope": not found',
+    });
     await expect(rt.createContainer('nope', container('c'), sandbox('x'))).rejects.toMatchObject({ code: 'NOT_FOUND' });
     await expect(rt.portForward({ podSandboxId: 'nope', port: [80] })).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
@@ -114,23 +117,40 @@ describe('InMemoryRuntime sandboxes', () => {
     expect((await rt.podSandboxStatus(id)).runtimeHandler).toBe('kata');
   });
 
-  it('leaves a NOTREADY sandbox behind when the network cannot be set up', async () => {
+  it('leaves a NOTREADY sandbox behind without CNI, removable only once CNI works, as containerd 1.6 does', async () => {
     const rt = newRuntime();
     rt.setCondition('NetworkReady', false, 'NetworkPluginNotReady', 'cni plugin not initialized');
-    await expect(rt.runPodSandbox(sandbox('a'))).rejects.toThrow(/failed to setup network for sandbox ".*": cni plugin not initialized/);
+    await expect(rt.runPodSandbox(sandbox('a'))).rejects.toThrow(/^failed to setup network for sandbox "[0-9a-f]{64}": cni plugin not initialized$/);
     const [leftover] = await rt.listPodSandbox();
-    expect(leftover).toMatchObject({ state: 'SANDBOX_NOTREADY', metadata: { name: 'a' } });
-    await rt.removePodSandbox(leftover.id);
+    expect(leftover).toMatchObject({ state: 'SANDBOX_NOTREADY', metadata: { name: 'a' }, createdAt: -6795364578871345000 });
+    await expect(rt.stopPodSandbox(leftover.id)).rejects.toThrow(`failed to destroy network for sandbox "${leftover.id}": cni plugin not initialized`);
+    await expect(rt.removePodSandbox(leftover.id)).rejects.toThrow(`failed to forcibly stop sandbox "${leftover.id}": failed to destroy network`);
+    await expect(rt.runPodSandbox(sandbox('a'))).rejects.toThrow(/is reserved for/);
     rt.setCondition('NetworkReady', true);
+    await rt.removePodSandbox(leftover.id);
     await expect(rt.runPodSandbox(sandbox('a'))).resolves.toBeTruthy();
+  });
+
+  it('cannot stop a running sandbox while CNI is gone', async () => {
+    const rt = newRuntime();
+    const id = await rt.runPodSandbox(sandbox('a'));
+    rt.setCondition('NetworkReady', false);
+    await expect(rt.stopPodSandbox(id)).rejects.toThrow('cni plugin not initialized');
+    rt.setCondition('NetworkReady', true);
+    await rt.stopPodSandbox(id);
+    rt.setCondition('NetworkReady', false);
+    await expect(rt.stopPodSandbox(id)).resolves.toBeUndefined();
   });
 
   it('runs out of pod IPs with host-local’s error', async () => {
     const rt = newRuntime({ podCidr: '10.2.0.0/30' });
     await rt.runPodSandbox(sandbox('a'));
     await expect(rt.runPodSandbox(sandbox('b'))).rejects.toThrow(
-      'no IP addresses available in range set: 10.2.0.2-10.2.0.2',
+      'plugin type="bridge" failed (add): failed to allocate for range 0: no IP addresses available in range set: 10.2.0.2-10.2.0.2',
     );
+    // CNI worked, so the half-made sandbox was cleaned up: nothing left, the name free again.
+    expect((await rt.listPodSandbox()).map((s) => s.metadata.name)).toEqual(['a']);
+    await expect(rt.runPodSandbox(sandbox('b'))).rejects.toThrow(/no IP addresses available/);
   });
 
   it('takes pod IPs from the CIDR UpdateRuntimeConfig names, keeping addresses already held', async () => {
@@ -176,7 +196,9 @@ describe('InMemoryRuntime containers', () => {
       image: { image: 'docker.io/library/busybox:latest' },
       logPath: 'app/0.log',
     });
-    await expect(rt.startContainer(id)).rejects.toThrow('container is in CONTAINER_RUNNING state');
+    await expect(rt.startContainer(id)).rejects.toThrow(
+      `failed to set starting state for container "${id}": container is in CONTAINER_RUNNING state`,
+    );
   });
 
   it('ends a running container with exitContainer: Completed for 0, Error otherwise, or the reason given', async () => {
@@ -265,7 +287,10 @@ describe('InMemoryRuntime containers', () => {
     await rt.removeContainer(first);
     await expect(rt.createContainer(sandboxId, container('c'), podConfig)).resolves.toBeTruthy();
     await rt.stopPodSandbox(sandboxId);
-    await expect(rt.createContainer(sandboxId, container('d'), podConfig)).rejects.toThrow(/is not running/);
+    await expect(rt.createContainer(sandboxId, container('d'), podConfig)).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+      message: `failed to get sandbox container task: no running task found: task ${sandboxId} not found: not found`,
+    });
   });
 
   it('removes running containers by force and ignores unknown ids', async () => {
@@ -321,7 +346,11 @@ describe('InMemoryRuntime exec and streaming', () => {
     expect(await rt.execSync(containerId, ['cat', '/ready'], 3)).toEqual({ stdout: Buffer.from('ok\n'), stderr: Buffer.alloc(0), exitCode: 1 });
     expect(seen).toEqual([[containerId, ['cat', '/ready'], 3]]);
     rt.exitContainer(containerId, 0);
-    await expect(rt.execSync(containerId, ['true'], 1)).rejects.toThrow('container is in CONTAINER_EXITED state');
+    await expect(rt.execSync(containerId, ['true'], 1)).rejects.toThrow('failed to exec in container: container is in CONTAINER_EXITED state');
+    await expect(rt.execSync('nope', ['true'], 1)).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+      message: 'failed to exec in container: failed to find container "nope" in store: not found',
+    });
   });
 
   it('validates Exec and Attach requests as the CRI streaming server does', async () => {

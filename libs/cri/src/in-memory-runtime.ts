@@ -12,8 +12,10 @@ import type {
 import {
   fullImageSpec,
   fullMount,
+  fullResources,
   fullNamespaceOptions,
   matchesLabels,
+  GO_ZERO_TIME_NS,
   msToNs,
   newId,
   randomToken,
@@ -49,6 +51,8 @@ import {
   type RuntimeStatusResponse,
   type VersionResponse,
 } from './types';
+
+const cniNotInitialized = 'cni plugin not initialized';
 
 /**
  * A container runtime held in memory that behaves like containerd's CRI plugin at the API: sandboxes and
@@ -161,7 +165,7 @@ export class InMemoryRuntime implements ContainerRuntime {
       throw new CriError(
         'UNKNOWN',
         'failed to create containerd task: failed to create shim task: OCI runtime create failed: ' +
-          'unable to set hostname without a private UTS namespace: unknown',
+          'runc create failed: unable to set hostname without a private UTS namespace: unknown',
       );
     }
     const id = newId();
@@ -174,22 +178,26 @@ export class InMemoryRuntime implements ContainerRuntime {
       state: 'SANDBOX_READY',
       createdAt: msToNs(this.clock.now()),
       ip: '',
-      holdsIp: false,
+      netnsOpen: !hostNetwork,
       runtimeHandler,
     };
-    this.sandboxes.set(id, sandbox);
     if (!hostNetwork) {
-      const network = this.conditions.get('NetworkReady');
+      const setupFailed = (reason: string) =>
+        new CriError('UNKNOWN', `failed to setup network for sandbox ${JSON.stringify(id)}: ${reason}`);
+      if (!this.networkReady()) {
+        // Without CNI containerd cannot undo the half-made sandbox either: it stays, NOTREADY and with no
+        // creation time, until CNI works and the kubelet removes it.
+        this.sandboxes.set(id, { ...sandbox, state: 'SANDBOX_NOTREADY', createdAt: GO_ZERO_TIME_NS });
+        throw setupFailed(cniNotInitialized);
+      }
       try {
-        if (network && !network.status) throw new CriError('UNKNOWN', 'cni plugin not initialized');
         sandbox.ip = this.ipv4.allocate();
-        sandbox.holdsIp = true;
       } catch (err) {
-        // containerd keeps a sandbox whose network set-up failed, not ready; the kubelet must remove it.
-        sandbox.state = 'SANDBOX_NOTREADY';
-        throw new CriError('UNKNOWN', `failed to setup network for sandbox ${JSON.stringify(id)}: ${(err as Error).message}`);
+        this.reservedNames.delete(name);
+        throw setupFailed(`plugin type="bridge" failed (add): ${(err as Error).message}`);
       }
     }
+    this.sandboxes.set(id, sandbox);
     return id;
   }
 
@@ -204,7 +212,11 @@ export class InMemoryRuntime implements ContainerRuntime {
     this.enter('removePodSandbox', podSandboxId, [podSandboxId]);
     const sandbox = this.findSandbox(podSandboxId);
     if (!sandbox) return;
-    this.stopSandbox(sandbox);
+    try {
+      this.stopSandbox(sandbox);
+    } catch (err) {
+      throw new CriError('UNKNOWN', `failed to forcibly stop sandbox ${JSON.stringify(sandbox.id)}: ${(err as Error).message}`);
+    }
     for (const c of [...this.containers.values()]) if (c.podSandboxId === sandbox.id) this.deleteContainer(c);
     this.sandboxes.delete(sandbox.id);
     this.reservedNames.delete(sandbox.name);
@@ -213,7 +225,7 @@ export class InMemoryRuntime implements ContainerRuntime {
   async podSandboxStatus(podSandboxId: string): Promise<PodSandboxStatus> {
     this.enter('podSandboxStatus', podSandboxId, [podSandboxId]);
     const s = this.findSandbox(podSandboxId);
-    if (!s) throw this.sandboxNotFound(podSandboxId);
+    if (!s) throw new CriError('NOT_FOUND', 'an error occurred when try to find sandbox: not found');
     return {
       ...this.toPodSandbox(s),
       network: { ip: s.ip, additionalIps: [] },
@@ -240,7 +252,10 @@ export class InMemoryRuntime implements ContainerRuntime {
     if (!sandbox) throw new CriError('NOT_FOUND', `failed to find sandbox id ${JSON.stringify(podSandboxId)}: not found`);
     if (!config?.metadata) throw new CriError('UNKNOWN', 'container config must include metadata');
     if (sandbox.state !== 'SANDBOX_READY') {
-      throw new CriError('UNKNOWN', `sandbox container ${JSON.stringify(sandbox.id)} is not running`);
+      throw new CriError(
+        'NOT_FOUND',
+        `failed to get sandbox container task: no running task found: task ${sandbox.id} not found: not found`,
+      );
     }
     const imageName = config.image?.image ?? '';
     const image = this.images.find(imageName);
@@ -271,7 +286,9 @@ export class InMemoryRuntime implements ContainerRuntime {
     this.enter('startContainer', containerId, [containerId]);
     const c = this.findContainer(containerId);
     if (!c) throw this.containerNotFound(containerId);
-    if (c.state !== 'CONTAINER_CREATED') throw new CriError('UNKNOWN', `container is in ${c.state} state`);
+    if (c.state !== 'CONTAINER_CREATED') {
+      throw new CriError('UNKNOWN', `failed to set starting state for container ${JSON.stringify(c.id)}: container is in ${c.state} state`);
+    }
     const sandbox = this.sandboxes.get(c.podSandboxId);
     if (sandbox?.state !== 'SANDBOX_READY') {
       throw new CriError('UNKNOWN', `sandbox container ${JSON.stringify(c.podSandboxId)} is not running`);
@@ -333,14 +350,19 @@ export class InMemoryRuntime implements ContainerRuntime {
       annotations: { ...c.config.annotations },
       mounts: (c.config.mounts ?? []).map(fullMount),
       logPath: this.logPathOf(c),
+      resources: c.config.linux?.resources ? { linux: fullResources(c.config.linux.resources) } : undefined,
     };
   }
 
   async execSync(containerId: string, cmd: string[], timeoutSeconds: number): Promise<ExecSyncResponse> {
     this.enter('execSync', containerId, [containerId, cmd, timeoutSeconds]);
     const c = this.findContainer(containerId);
-    if (!c) throw this.containerNotFound(containerId);
-    if (c.state !== 'CONTAINER_RUNNING') throw new CriError('UNKNOWN', `container is in ${c.state} state`);
+    if (!c) {
+      throw new CriError('NOT_FOUND', `failed to exec in container: failed to find container ${JSON.stringify(containerId)} in store: not found`);
+    }
+    if (c.state !== 'CONTAINER_RUNNING') {
+      throw new CriError('UNKNOWN', `failed to exec in container: container is in ${c.state} state`);
+    }
     const result = await this.execHandler(c.id, [...cmd], timeoutSeconds);
     return { stdout: toBuffer(result.stdout), stderr: toBuffer(result.stderr), exitCode: result.exitCode ?? 0 };
   }
@@ -410,7 +432,7 @@ export class InMemoryRuntime implements ContainerRuntime {
     if (allocator.cidr === this.ipv4.cidr) return;
     // Running sandboxes keep their addresses, so those inside the new range stay taken.
     for (const s of this.sandboxes.values()) {
-      if (s.holdsIp) allocator.reserve(s.ip);
+      if (s.ip) allocator.reserve(s.ip);
     }
     this.ipv4 = allocator;
   }
@@ -578,10 +600,21 @@ export class InMemoryRuntime implements ContainerRuntime {
     this.finish(c, exitsOnTerm ? 143 : 137);
   }
 
+  private networkReady(): boolean {
+    return this.conditions.get('NetworkReady')?.status !== false;
+  }
+
+  /** Kills the sandbox's containers, then tears its network down; without CNI the second step fails. */
   private stopSandbox(s: SandboxRecord): void {
     for (const c of this.containers.values()) if (c.podSandboxId === s.id) this.stop(c, 0);
-    if (s.holdsIp) this.ipv4.release(s.ip);
-    s.holdsIp = false;
+    if (s.netnsOpen) {
+      if (!this.networkReady()) {
+        throw new CriError('UNKNOWN', `failed to destroy network for sandbox ${JSON.stringify(s.id)}: ${cniNotInitialized}`);
+      }
+      if (s.ip) this.ipv4.release(s.ip);
+      s.ip = '';
+      s.netnsOpen = false;
+    }
     s.state = 'SANDBOX_NOTREADY';
   }
 

@@ -208,7 +208,15 @@ async function startContainer(ctx: StartContext, c: Container, attempt: number):
     d.record(pod, 'Warning', 'Failed', `Error: ${message}`);
     return 5_000;
   }
-  const config = d.config.containerConfig(pod, c, { attempt, imageRef: image.imageRef, envs, mounts: d.volumes.mountsFor(pod, c, ctx.volumePaths), podIP: ctx.podIP });
+  let config;
+  try {
+    config = await d.config.containerConfig(pod, c, { attempt, imageRef: image.imageRef, envs, mounts: d.volumes.mountsFor(pod, c, ctx.volumePaths), podIP: ctx.podIP });
+  } catch (e) {
+    const message = (e as Error).message;
+    state.waiting.set(c.name, { reason: 'CreateContainerConfigError', message });
+    d.record(pod, 'Warning', 'Failed', `Error: ${message}`);
+    return 5_000;
+  }
   let id: string;
   try {
     id = await d.runtime.createContainer(ctx.sandboxId, config, ctx.sandboxConfig);

@@ -27,7 +27,8 @@ export interface PodRuntimeConfig {
   sandboxConfig(pod: Pod, attempt: number): PodSandboxConfig;
   /** Throws an Error whose message is the CreateContainerConfigError text (e.g. `configmap "x" not found`). */
   environment(pod: Pod, container: Container, podIP: string | undefined): Promise<KeyValue[]>;
-  containerConfig(pod: Pod, container: Container, o: { attempt: number; imageRef: string; envs: KeyValue[]; mounts: Mount[]; podIP?: string }): ContainerConfig;
+  /** Throws an Error whose message is the CreateContainerConfigError text (e.g. runAsNonRoot refusing root). */
+  containerConfig(pod: Pod, container: Container, o: { attempt: number; imageRef: string; envs: KeyValue[]; mounts: Mount[]; podIP?: string }): ContainerConfig | Promise<ContainerConfig>;
   /** The termination message the container left (terminationMessagePath, or its log on error when asked). */
   terminationMessage?(pod: Pod, container: Container, exitCode: number, logPath: string): string | undefined;
 }

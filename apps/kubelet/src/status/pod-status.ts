@@ -157,7 +157,9 @@ export function computePodStatus(inputs: PodStatusInputs): PodStatus {
   const sandbox = runtime.sandboxes[0];
   const hostNetwork = !!pod.spec?.hostNetwork;
   const readyToStart = !!sandbox && sandbox.state === 'SANDBOX_READY';
-  const podIPs = hostNetwork ? inputs.hostIPs : sandbox?.network?.ip ? [sandbox.network.ip, ...(sandbox.network.additionalIps ?? []).map((a) => a.ip)] : [];
+  // A stopped sandbox reports no IP any more; the pod keeps the one it had, as in Kubernetes.
+  const sandboxIPs = sandbox?.network?.ip ? [sandbox.network.ip, ...(sandbox.network.additionalIps ?? []).map((a) => a.ip)] : (pod.status?.podIPs ?? []).map((p) => p.ip);
+  const podIPs = hostNetwork ? inputs.hostIPs : sandboxIPs;
   const status: PodStatus = {
     phase,
     conditions: conditionsFor(pod, phase, init, readyToStart, statuses, initStatuses, now),

@@ -88,15 +88,15 @@ export function podNetworkConfigFile(confDir: string, networkName = DEFAULT_POD_
 }
 
 /**
- * Writes the node's conflist into `confDir` atomically (containerd watches the folder and must never read a
- * half-written file; the temp name's extension is one it ignores). Returns the file's path.
+ * Writes the node's conflist into `confDir`, in place: containerd 1.6 was seen to ignore a conflist renamed into
+ * the folder but to pick up a file written there within about 2 s (a half-written file only delays the pickup to
+ * the write's last event). An unchanged file is left alone. Returns the file's path.
  */
 export function writePodNetworkConfig(confDir: string, opts: PodNetworkOptions): string {
   const content = `${JSON.stringify(podNetworkConflist(opts), null, 2)}\n`;
   fs.mkdirSync(confDir, { recursive: true });
   const file = podNetworkConfigFile(confDir, opts.networkName);
-  const tmp = path.join(confDir, `.${path.basename(file)}.${process.pid}.tmp`);
-  fs.writeFileSync(tmp, content);
-  fs.renameSync(tmp, file);
+  const current = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined;
+  if (current !== content) fs.writeFileSync(file, content);
   return file;
 }

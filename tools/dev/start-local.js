@@ -1,16 +1,17 @@
 #!/usr/bin/env node
-// `npm start`: runs a local Skiff control plane (etcd + apiserver) in the foreground and prints how to point
+// `npm start`: runs a local Skiff cluster (etcd, apiserver, scheduler, controller-manager, one node) in the foreground and prints how to point
 // kubectl at it. State lives in .skiff/ at the repository root; Ctrl-C stops everything it started.
 const { spawn, execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const net = require('node:net');
+const os = require('node:os');
 const path = require('node:path');
 
 const root = path.resolve(__dirname, '..', '..');
 const stateDir = process.env.SKIFF_STATE_DIR || path.join(root, '.skiff');
 
 execFileSync(process.execPath, [path.join(__dirname, 'require-etcd.js')], { stdio: 'inherit' });
-if (!fs.existsSync(path.join(root, 'apps/apiserver/dist/main.js'))) {
+if (!fs.existsSync(path.join(root, 'apps/kubelet/dist/main.js'))) {
   console.error('building the workspace (tsc -b) ...');
   execFileSync('npx', ['tsc', '-b'], { cwd: root, stdio: 'inherit' });
 }
@@ -53,11 +54,19 @@ async function main() {
   const etcdUrl = `http://127.0.0.1:${etcdPort}`;
   const children = [];
   let stopping = false;
-  const stopAll = (code) => {
+  const stoppers = [];
+  const stopAll = async (code) => {
     if (stopping) return;
     stopping = true;
-    for (const c of children.reverse()) if (c.exitCode === null) c.kill('SIGTERM');
-    setTimeout(() => process.exit(code), 300);
+    // The node first (the kubelet stops its containerd; pods keep running and are adopted next time), then the rest.
+    for (const c of children.reverse()) {
+      if (c.exitCode !== null) continue;
+      const exited = new Promise((r) => c.once('exit', r));
+      c.kill('SIGTERM');
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+    }
+    for (const stop of stoppers) await stop().catch(() => undefined);
+    process.exit(code);
   };
   process.on('SIGINT', () => stopAll(0));
   process.on('SIGTERM', () => stopAll(0));
@@ -118,15 +127,47 @@ async function main() {
     });
   }
 
+  // The node: as root a real one (containerd, runc, CNI, and a local registry holding the images pods name, so
+  // `image: busybox` pulls offline); otherwise a hollow node whose containers run without processes.
+  const nodeName = os.hostname().toLowerCase();
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  const kubeletArgs = [`--kubeconfig=${kubeconfig}`, '--address=127.0.0.1', '--node-ip=127.0.0.1', '--port=0', `--hostname-override=${nodeName}`, `--root-dir=${path.join(stateDir, 'kubelet')}`];
+  let nodeKind = 'hollow (not root: containers go Running without processes)';
+  if (isRoot) {
+    require('./require-runtime.js').requireRuntime();
+    const { TestRegistry } = require(path.join(root, 'libs/testing/dist/registry.js'));
+    const registry = await TestRegistry.start({ dir: path.join(stateDir, 'registry'), port: await pickPort(Number(process.env.SKIFF_REGISTRY_PORT || 5000)) });
+    stoppers.push(() => registry.stop());
+    await require('../images/build-images.js').ensureImages({ registry: registry.url });
+    kubeletArgs.push('--runtime=containerd-managed', `--registry-mirror=${registry.url}`, `--pod-logs-dir=${path.join(stateDir, 'pod-logs')}`);
+    nodeKind = `containerd (images from the local registry ${registry.url})`;
+  } else {
+    kubeletArgs.push('--runtime=fake');
+  }
+  const kubelet = spawn(process.execPath, [path.join(root, 'apps/kubelet/bin/skiff-kubelet.js'), ...kubeletArgs], {
+    stdio: ['ignore', 'inherit', 'inherit'],
+    env: { ...process.env, SKIFF_LOG_FORMAT: process.env.SKIFF_LOG_FORMAT || 'text' },
+  });
+  children.push(kubelet);
+  kubelet.on('exit', (code) => {
+    if (stopping) return;
+    console.error(`skiff-kubelet exited (${code}); stopping`);
+    stopAll(1);
+  });
+  components.push(['skiff-kubelet']);
+
   console.log(`
 Skiff control plane is running.
   components: skiff-apiserver${components.map(([n]) => ', ' + n).join('')}
   etcd:       ${etcdUrl} (data in ${path.join(stateDir, 'etcd')})
+  node:       ${nodeName}, ${nodeKind}
   apiserver:  http://127.0.0.1:${apiPort}
 
 Point kubectl at it:
   export KUBECONFIG=${kubeconfig}
-  kubectl get namespaces
+  kubectl get nodes
+  kubectl run web --image=busybox -- httpd -f -p 8080
+  kubectl get pods -o wide -w
 
 Press Ctrl-C to stop.`);
 }

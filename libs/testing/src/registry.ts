@@ -37,9 +37,11 @@ export class TestRegistry {
     return this.proc?.pid ?? -1;
   }
 
-  static async start(): Promise<TestRegistry> {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'skiff-registry-'));
-    const r = new TestRegistry(dir, await freePort());
+  /** Starts a registry; `dir` and `port` make it a lasting one (the local cluster's), else a temp dir and a free port. */
+  static async start(opts: { dir?: string; port?: number } = {}): Promise<TestRegistry> {
+    const dir = opts.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'skiff-registry-'));
+    fs.mkdirSync(dir, { recursive: true });
+    const r = new TestRegistry(dir, opts.port ?? (await freePort()));
     await r.launch();
     return r;
   }

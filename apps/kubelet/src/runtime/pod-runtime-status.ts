@@ -1,7 +1,9 @@
-import { isNotFound, type ContainerRuntime, type ContainerStatus, type PodSandboxStatus } from '@skiff/cri';
+import fs from 'node:fs';
+import { isNotFound, parseCriLog, renderCriLogEntry, type ContainerRuntime, type ContainerStatus, type PodSandboxStatus } from '@skiff/cri';
 
 import { containerNameLabel } from '../pod/container-config';
 import { podUIDLabel as podUidLabel } from '../pod/sandbox-config';
+import { readTerminationMessage, terminationMessageFromLog } from '../pod/termination-message';
 
 export { containerNameLabel, podUidLabel };
 
@@ -22,7 +24,9 @@ export async function podRuntimeStatus(runtime: ContainerRuntime, uid: string): 
   // Newest first; the attempt number breaks ties between instances made in the same instant.
   sandboxStatuses.sort((a, b) => b.createdAt - a.createdAt || b.metadata.attempt - a.metadata.attempt);
   containerStatuses.sort((a, b) => b.createdAt - a.createdAt || b.metadata.attempt - a.metadata.attempt);
-  return { uid, sandboxes: sandboxStatuses, containers: containerStatuses };
+  const status = { uid, sandboxes: sandboxStatuses, containers: containerStatuses };
+  await addTerminationMessages(status);
+  return status;
 }
 
 /** The newest instance of each named container, and the one before it (for lastState and `logs --previous`). */
@@ -34,4 +38,24 @@ export function containerInstances(status: PodRuntimeStatus, name: string): { cu
 export function nsToIso(ns: number): string | undefined {
   if (!ns) return undefined;
   return new Date(Math.floor(ns / 1e6)).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/**
+ * Fills in the termination message of exited instances: what the container wrote to its terminationMessagePath,
+ * or with FallbackToLogsOnError and a failure, the tail of its log. The runtime itself reports no message.
+ */
+export async function addTerminationMessages(status: PodRuntimeStatus): Promise<void> {
+  await Promise.all(
+    status.containers
+      .filter((c) => c.state === 'CONTAINER_EXITED' && !c.message)
+      .map(async (c) => {
+        const t = await readTerminationMessage(c);
+        if (t.message) c.message = t.message;
+        else if (t.fallbackToLogs && c.exitCode !== 0 && c.logPath) {
+          const text = await fs.promises.readFile(c.logPath, 'utf8').catch(() => '');
+          const log = parseCriLog(text).entries.map((e) => renderCriLogEntry(e)).join('');
+          if (log) c.message = terminationMessageFromLog(log);
+        }
+      }),
+  );
 }

@@ -9,6 +9,8 @@ export interface RequestInfo {
   namespace?: string;
   name?: string;
   subresource?: string;
+  /** For proxy subresources, the rest of the path after `/proxy`, kept encoded: `/`, `/healthz`, `/stats/summary`. */
+  subpath?: string;
 }
 
 export type ParseResult = { ok: true; info: RequestInfo } | { ok: false; code: 404 | 405; message: string };
@@ -42,7 +44,8 @@ export function parseRequestInfo(method: string, path: string, query: Record<str
   const type = scheme.forResource(group, version, resource);
   const gv = group ? `${group}/${version}` : version;
   if (!type) return { ok: false, code: 404, message: `the server could not find the requested resource (${resource} in ${gv})` };
-  if (extra.length) return { ok: false, code: 404, message: `the server could not find the requested resource` };
+  const isProxy = subresource === 'proxy';
+  if (extra.length && !isProxy) return { ok: false, code: 404, message: `the server could not find the requested resource` };
   if (namespace !== undefined && !type.namespaced) {
     return { ok: false, code: 404, message: `the server could not find the requested resource: ${resource} is not namespaced` };
   }
@@ -75,5 +78,13 @@ export function parseRequestInfo(method: string, path: string, query: Record<str
     default:
       return { ok: false, code: 405, message: `method ${method} is not supported on ${path}` };
   }
-  return { ok: true, info: { verb, type, namespace, name, subresource } };
+  const subpath = isProxy ? proxySubpath(path, extra.length) : undefined;
+  return { ok: true, info: { verb, type, namespace, name, subresource, ...(subpath !== undefined ? { subpath } : {}) } };
+}
+
+/** The last `segments` segments of the raw path (what follows `/{name}/proxy`), encoding and trailing slash kept. */
+function proxySubpath(path: string, segments: number): string {
+  const raw = path.split('/').filter(Boolean);
+  const rest = segments ? raw.slice(-segments).join('/') : '';
+  return `/${rest}${rest && path.endsWith('/') ? '/' : ''}`;
 }

@@ -8,7 +8,8 @@ import { evictPod } from './eviction';
 import type { RequestInfo } from './request-info';
 import { checkIdentity, patchObject } from './object-writes';
 import { sendJSON } from './respond';
-import { badRequest, conflict, methodNotAllowed, unavailable } from './status-error';
+import { badRequest, conflict, methodNotAllowed } from './status-error';
+import { serveKubeletSubresource } from './kubelet-subresources';
 import { deleteOptionsFrom, isDryRun } from './write-options';
 import { mediaTypeOf, parseJSON, readBody, readObjectBody } from './body';
 import { jsonPatch, mergePatch, strategicPatch } from './patch';
@@ -53,9 +54,8 @@ export async function serveSubresource(ctx: ApiContext, info: RequestInfo, req: 
       return sendJSON(res, 201, success(201));
     }
     default:
-      // log, exec, attach and portforward are answered by the pod's kubelet, which this apiserver proxies to
-      // once kubelets exist.
-      throw unavailable(`${type.resource}/${subresource} is served by the kubelet on the pod's node, and no kubelet is connected to this cluster yet`);
+      // log, exec, attach, portforward and proxy are answered by the kubelet of the pod's (or the) node.
+      return serveKubeletSubresource(ctx, info, req, res);
   }
 }
 

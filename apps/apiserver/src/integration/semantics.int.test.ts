@@ -124,11 +124,14 @@ describe('pods', () => {
     expect(pdb.body.status.disruptionsAllowed).toBe(0);
   });
 
-  it('answers pods/log and pods/exec with 503 until a kubelet exists', async () => {
+  it('answers pods/log of a pod not yet on a node with an empty log, and pods/exec with 400', async () => {
     await call(base, 'POST', `${ns}/pods`, { metadata: { name: 'logs' }, spec: podSpec });
     const log = await call(base, 'GET', `${ns}/pods/logs/log`);
-    expect(log.status).toBe(503);
-    expect(log.body.message).toContain('kubelet');
+    expect(log.status).toBe(200);
+    expect(log.text).toBe('');
+    const exec = await call(base, 'POST', `${ns}/pods/logs/exec?command=ls&stdout=true`);
+    expect(exec.status).toBe(400);
+    expect(exec.body.message).toBe('pod logs does not have a host assigned');
   });
 
   it('computes the QoS class', async () => {

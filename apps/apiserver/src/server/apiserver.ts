@@ -11,6 +11,7 @@ import type { ApiContext } from '../handlers/api-context';
 import { aggregatedDiscovery, aggregatedDiscoveryType, apiGroupDoc, apiGroupList, apiResourceList, apiVersions, wantsAggregatedDiscovery } from '../handlers/discovery';
 import { parseRequestInfo } from '../handlers/request-info';
 import { OpenAPIV3Service } from '../handlers/openapi';
+import { UpgradeDispatcher } from '../handlers/upgrade-requests';
 import { serveResource } from '../handlers/resource-handler';
 import { sendJSON } from '../handlers/respond';
 import { StatusError, internal } from '../handlers/status-error';
@@ -44,6 +45,8 @@ export class Apiserver {
   readonly ctx: ApiContext;
   readonly app: express.Express;
   private server?: http.Server;
+  /** exec, attach and proxied WebSockets arrive as upgrades: through the same routes, then on to a kubelet. */
+  private readonly upgrades: UpgradeDispatcher;
   private readonly compactor: Compactor;
   private readonly caches: WatchCache[] = [];
   private readonly namespaceMemo = new Map<string, { json: string; obj: KObject }>();
@@ -66,6 +69,7 @@ export class Apiserver {
     this.ctx = { scheme, store, registries, admission, metrics, logger: opts.logger, advertiseAddress: `${opts.bindAddress}:${opts.port}` };
     this.compactor = new Compactor(store, opts.logger, opts.compactionIntervalMs);
     this.app = this.buildApp();
+    this.upgrades = new UpgradeDispatcher(this.app);
   }
 
   /** Namespaces for admission: the cache answers at once; etcd answers for one created a moment ago. */
@@ -187,6 +191,7 @@ export class Apiserver {
 
   async start(): Promise<number> {
     this.server = http.createServer({ keepAliveTimeout: 65_000, requestTimeout: 0 }, this.app);
+    this.server.on('upgrade', this.upgrades.dispatch);
     await new Promise<void>((resolve, reject) => {
       this.server!.once('error', reject);
       this.server!.listen(this.opts.port, this.opts.bindAddress, () => resolve());
@@ -202,6 +207,7 @@ export class Apiserver {
   async stop(): Promise<void> {
     this.compactor.stop();
     for (const c of this.caches) c.stop();
+    this.upgrades.closeAll();
     if (this.server) {
       this.server.closeAllConnections();
       await new Promise<void>((resolve) => this.server!.close(() => resolve()));

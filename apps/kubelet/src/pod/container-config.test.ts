@@ -30,7 +30,7 @@ describe('buildContainerConfig', () => {
       resources: { requests: { cpu: '100m', memory: '64Mi' }, limits: { cpu: '100m', memory: '64Mi' } },
     });
     const pod = testPod({ containers: [c], terminationGracePeriodSeconds: 30 });
-    expect(buildContainerConfig(pod, c, opts)).toEqual({
+    expect(buildContainerConfig(pod, c, { ...opts, imageUser: {} })).toEqual({
       metadata: { name: 'app', attempt: 2 },
       image: { image: 'sha256:abc', userSpecifiedImage: 'busybox:1.36' },
       command: ['sh', '-c'],
@@ -59,7 +59,7 @@ describe('buildContainerConfig', () => {
       tty: true,
       linux: {
         resources: { cpuShares: 102, cpuPeriod: 100000, cpuQuota: 10000, memoryLimitInBytes: 64 * 1024 * 1024, oomScoreAdj: -997 },
-        securityContext: expect.objectContaining({ runAsUser: { value: 0 }, namespaceOptions: { network: 'POD', pid: 'CONTAINER', ipc: 'POD' } }),
+        securityContext: expect.objectContaining({ runAsUser: { value: 0 }, noNewPrivs: false, namespaceOptions: { network: 'POD', pid: 'CONTAINER', ipc: 'POD' } }),
       },
     });
   });
@@ -86,7 +86,7 @@ describe('buildContainerConfig', () => {
 
   it('refuses a root user under runAsNonRoot', () => {
     const pod = testPod({ securityContext: { runAsNonRoot: true } });
-    expect(() => buildContainerConfig(pod, pod.spec.containers[0], opts)).toThrow(ContainerConfigError);
+    expect(() => buildContainerConfig(pod, pod.spec.containers[0], { ...opts, imageUser: {} })).toThrow(ContainerConfigError);
     expect(() => buildContainerConfig(pod, pod.spec.containers[0], { ...opts, imageUser: { uid: 1000 } })).not.toThrow();
   });
 

@@ -26,7 +26,10 @@ export interface ContainerConfigOptions {
   envs: KeyValue[];
   /** Volume mounts (VolumeManager.mountsFor), the /etc/hosts mount and the termination-message mount. */
   mounts: Mount[];
-  /** The image's configured user, from ImageStatus; without one the container runs as root. */
+  /**
+   * The image's user from ImageStatus (`{uid}`, `{username}`, or `{}` when the image names none, meaning root).
+   * Needed for runAsNonRoot pods; when not given the runtime applies the image's USER itself.
+   */
   imageUser?: ImageUser;
   /** The node's memory in bytes, which scales a Burstable container's OOM score. */
   nodeMemoryCapacity: number;

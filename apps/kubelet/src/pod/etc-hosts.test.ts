@@ -10,9 +10,9 @@ describe('/etc/hosts', () => {
   beforeEach(() => (root = mkdtempSync(join(tmpdir(), 'etc-hosts-'))));
   afterEach(() => rmSync(root, { recursive: true, force: true }));
 
-  it('writes the managed file with the pod name, FQDN and host aliases', async () => {
+  it('writes the managed file with the pod name, FQDN and host aliases', () => {
     const pod = testPod({ hostname: 'db-0', subdomain: 'db', hostAliases: [{ ip: '10.1.1.1', hostnames: ['foo.local', 'bar.local'] }] });
-    const mount = await etcHostsMount(new PodDirs(root), pod, pod.spec.containers[0], { podIPs: ['10.244.0.9'], clusterDomain: 'cluster.local' });
+    const mount = etcHostsMount(new PodDirs(root), pod, pod.spec.containers[0], { podIPs: ['10.244.0.9'], clusterDomain: 'cluster.local' });
     expect(mount).toEqual({ containerPath: '/etc/hosts', hostPath: join(root, 'pods/1111-2222/etc-hosts'), readonly: false });
     const text = readFileSync(mount!.hostPath, 'utf8');
     expect(text.startsWith('# Kubernetes-managed hosts file.\n127.0.0.1\tlocalhost\n')).toBe(true);
@@ -20,10 +20,10 @@ describe('/etc/hosts', () => {
     expect(text.endsWith('\n# Entries added by HostAliases.\n10.1.1.1\tfoo.local\tbar.local\n')).toBe(true);
   });
 
-  it('copies the node file for host-network pods', async () => {
+  it('copies the node file for host-network pods', () => {
     writeFileSync(join(root, 'node-hosts'), '127.0.0.1 localhost\n192.168.0.5 node-a\n');
     const pod = testPod({ hostNetwork: true });
-    const mount = await etcHostsMount(new PodDirs(root), pod, pod.spec.containers[0], { podIPs: [], clusterDomain: 'cluster.local', nodeHostsFile: join(root, 'node-hosts') });
+    const mount = etcHostsMount(new PodDirs(root), pod, pod.spec.containers[0], { podIPs: [], clusterDomain: 'cluster.local', nodeHostsFile: join(root, 'node-hosts') });
     expect(readFileSync(mount!.hostPath, 'utf8')).toBe('# Kubernetes-managed hosts file (host network).\n127.0.0.1 localhost\n192.168.0.5 node-a\n');
   });
 

@@ -1,4 +1,4 @@
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Container, HostAlias, Pod } from '@skiff/api';
 import type { Mount } from '@skiff/cri';
@@ -47,18 +47,18 @@ export interface EtcHostsOptions {
  * Writes the pod's hosts file (`<pod>/etc-hosts`, rewritten each time so it follows the pod's IPs) and returns
  * the mount that puts it at /etc/hosts in the container, or undefined when this container should not get one.
  */
-export async function etcHostsMount(dirs: PodDirs, pod: Pod, container: Container, opts: EtcHostsOptions): Promise<Mount | undefined> {
+export function etcHostsMount(dirs: PodDirs, pod: Pod, container: Container, opts: EtcHostsOptions): Mount | undefined {
   if (!shouldMountEtcHosts(pod, container, opts.podIPs)) return undefined;
   const path = dirs.etcHostsPath(pod.metadata.uid ?? '');
   let content: string;
   if (pod.spec.hostNetwork) {
-    content = hostNetworkHostsContent(await readFile(opts.nodeHostsFile ?? etcHostsPath, 'utf8'), pod.spec.hostAliases);
+    content = hostNetworkHostsContent(readFileSync(opts.nodeHostsFile ?? etcHostsPath, 'utf8'), pod.spec.hostAliases);
   } else {
     const { hostname, domain } = podHostnameAndDomain(pod, opts.clusterDomain);
     content = managedHostsContent(opts.podIPs, hostname, domain, pod.spec.hostAliases);
   }
-  await mkdir(dirname(path), { recursive: true, mode: 0o750 });
-  await writeFile(path, content, { mode: 0o644 });
-  await chmod(path, 0o644);
+  mkdirSync(dirname(path), { recursive: true, mode: 0o750 });
+  writeFileSync(path, content, { mode: 0o644 });
+  chmodSync(path, 0o644);
   return { containerPath: etcHostsPath, hostPath: path, readonly: false };
 }

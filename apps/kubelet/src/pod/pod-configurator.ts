@@ -39,7 +39,7 @@ export class PodConfigurator implements PodRuntimeConfig {
     const mounts = [...opts.mounts];
     const hosts = await etcHostsMount(this.o.dirs, pod, container, { podIPs: opts.podIP ? [opts.podIP] : [], clusterDomain: this.o.clusterDomain });
     if (hosts) mounts.push(hosts);
-    const termination = await prepareTerminationMessageFile(this.o.dirs, pod, container);
+    const termination = await prepareTerminationMessageFile(this.o.dirs, pod, container, opts.attempt);
     if (termination) mounts.push(termination);
     return buildContainerConfig(pod, container, { attempt: opts.attempt, imageRef: opts.imageRef, envs: opts.envs, mounts, nodeMemoryCapacity: this.o.nodeMemoryCapacity() });
   }

@@ -45,7 +45,9 @@ describe('containerSecurityContext', () => {
     const named = containerSecurityContext(testPod(), c, { ...opts, imageUser: { username: 'nginx' } });
     expect(named.runAsUser).toBeUndefined();
     expect(named.runAsUsername).toBe('nginx');
-    expect(containerSecurityContext(testPod(), c, opts).runAsUser).toEqual({ value: 0 });
+    expect(containerSecurityContext(testPod(), c, { ...opts, imageUser: {} }).runAsUser).toEqual({ value: 0 });
+    // Not knowing the image user, leave it to the runtime, which applies the image's USER.
+    expect(containerSecurityContext(testPod(), c, opts).runAsUser).toBeUndefined();
   });
 
   it('picks the seccomp profile from the container, then the pod', () => {
@@ -70,7 +72,8 @@ describe('verifyRunAsNonRoot', () => {
     expect(() => verifyRunAsNonRoot(nonRoot, root, undefined)).toThrow(
       new ContainerConfigError(`container's runAsUser breaks non-root policy (pod: "web_shop(1111-2222)", container: app)`),
     );
-    expect(() => verifyRunAsNonRoot(nonRoot, testContainer(), undefined)).toThrow('container has runAsNonRoot and image will run as root');
+    expect(() => verifyRunAsNonRoot(nonRoot, testContainer(), {})).toThrow('container has runAsNonRoot and image will run as root');
+    expect(() => verifyRunAsNonRoot(nonRoot, testContainer(), undefined)).toThrow("the image's user is not known");
     expect(() => verifyRunAsNonRoot(nonRoot, testContainer(), { uid: 0 })).toThrow('image will run as root');
     expect(() => verifyRunAsNonRoot(nonRoot, testContainer(), { username: 'app' })).toThrow('image has non-numeric user (app), cannot verify user is non-root');
   });

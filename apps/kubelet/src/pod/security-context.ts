@@ -49,10 +49,14 @@ export function effectiveSecurityContext(pod: Pod, container: Container): Securi
   return { ...fromPod, ...own };
 }
 
-/** Without a user from the security context or the image, a container runs as root (uid 0). */
-function imageUid(user: ImageUser | undefined): { uid?: number; username?: string } {
-  if (user?.uid !== undefined) return { uid: user.uid };
-  if (user?.username) return { username: user.username };
+/**
+ * Who the image runs as: its numeric uid, else its user name, else root (uid 0) when the image names no user.
+ * Undefined when the image user is not known (no ImageStatus given).
+ */
+function imageRunAs(user: ImageUser | undefined): { uid?: number; username?: string } | undefined {
+  if (!user) return undefined;
+  if (user.uid !== undefined) return { uid: user.uid };
+  if (user.username) return { username: user.username };
   return { uid: 0 };
 }
 
@@ -60,20 +64,16 @@ function imageUid(user: ImageUser | undefined): { uid?: number; username?: strin
 export function verifyRunAsNonRoot(pod: Pod, container: Container, imageUser: ImageUser | undefined): void {
   const sc = effectiveSecurityContext(pod, container);
   if (!sc.runAsNonRoot) return;
+  const where = `(pod: "${formatPod(pod)}", container: ${container.name})`;
   if (sc.runAsUser !== undefined) {
-    if (sc.runAsUser === 0) {
-      throw new ContainerConfigError(`container's runAsUser breaks non-root policy (pod: "${formatPod(pod)}", container: ${container.name})`);
-    }
+    if (sc.runAsUser === 0) throw new ContainerConfigError(`container's runAsUser breaks non-root policy ${where}`);
     return;
   }
-  const { uid, username } = imageUid(imageUser);
-  if (uid === 0) {
-    throw new ContainerConfigError(`container has runAsNonRoot and image will run as root (pod: "${formatPod(pod)}", container: ${container.name})`);
-  }
-  if (uid === undefined && username) {
-    throw new ContainerConfigError(
-      `container has runAsNonRoot and image has non-numeric user (${username}), cannot verify user is non-root (pod: "${formatPod(pod)}", container: ${container.name})`,
-    );
+  const runAs = imageRunAs(imageUser);
+  if (!runAs) throw new ContainerConfigError(`container has runAsNonRoot and the image's user is not known, cannot verify user is non-root ${where}`);
+  if (runAs.uid === 0) throw new ContainerConfigError(`container has runAsNonRoot and image will run as root ${where}`);
+  if (runAs.uid === undefined && runAs.username) {
+    throw new ContainerConfigError(`container has runAsNonRoot and image has non-numeric user (${runAs.username}), cannot verify user is non-root ${where}`);
   }
 }
 
@@ -95,6 +95,7 @@ function supplementalGroups(pod: Pod): number[] | undefined {
 }
 
 export interface ContainerSecurityOptions {
+  /** The image's user from ImageStatus (`{}` when the image names none); when not given, the runtime applies the image's USER itself. */
   imageUser?: ImageUser;
   /** Where Localhost seccomp profiles live (the kubelet's `<root-dir>/seccomp`). */
   seccompProfileRoot: string;
@@ -120,9 +121,9 @@ export function containerSecurityContext(pod: Pod, container: Container, opts: C
   if (sc.capabilities) out.capabilities = { addCapabilities: sc.capabilities.add ?? [], dropCapabilities: sc.capabilities.drop ?? [] };
   if (sc.runAsUser !== undefined) out.runAsUser = { value: sc.runAsUser };
   else {
-    const { uid, username } = imageUid(opts.imageUser);
-    if (uid !== undefined) out.runAsUser = { value: uid };
-    else if (username) out.runAsUsername = username;
+    const runAs = imageRunAs(opts.imageUser);
+    if (runAs?.uid !== undefined) out.runAsUser = { value: runAs.uid };
+    else if (runAs?.username) out.runAsUsername = runAs.username;
   }
   if (sc.runAsGroup !== undefined) out.runAsGroup = { value: sc.runAsGroup };
   const groups = supplementalGroups(pod);

@@ -1,8 +1,8 @@
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { PodDirs } from '../volumes/pod-dirs';
-import { prepareTerminationMessageFile, readTerminationMessage, terminationMessageFromLog } from './termination-message';
+import { prepareTerminationMessageFile, readTerminationMessage, terminationMessageFile, terminationMessageFromLog } from './termination-message';
 import { testContainer, testPod } from './test-fixtures';
 
 describe('termination messages', () => {
@@ -15,34 +15,36 @@ describe('termination messages', () => {
     'io.kubernetes.container.terminationMessagePolicy': policy,
   });
 
-  it('makes a fresh world-writable file per run under the pod container dir', async () => {
+  it('makes an empty world-writable file per run under the pod container dir', () => {
     const c = testContainer({ terminationMessagePath: '/dev/termination-log' });
-    const first = await prepareTerminationMessageFile(new PodDirs(root), testPod(), c);
-    const second = await prepareTerminationMessageFile(new PodDirs(root), testPod(), c);
-    expect(first?.containerPath).toBe('/dev/termination-log');
-    expect(dirname(first!.hostPath)).toBe(join(root, 'pods/1111-2222/containers/app'));
-    expect(second!.hostPath).not.toBe(first!.hostPath);
+    const first = prepareTerminationMessageFile(new PodDirs(root), testPod(), c, 0);
+    writeFileSync(first!.hostPath, 'old message');
+    const second = prepareTerminationMessageFile(new PodDirs(root), testPod(), c, 1);
+    expect(first).toEqual({ containerPath: '/dev/termination-log', hostPath: join(root, 'pods/1111-2222/containers/app/termination-log.0') });
+    expect(second!.hostPath).toBe(terminationMessageFile(new PodDirs(root), testPod(), 'app', 1));
     expect(statSync(first!.hostPath).mode & 0o777).toBe(0o666);
-    expect(await prepareTerminationMessageFile(new PodDirs(root), testPod(), testContainer())).toBeUndefined();
+    // The same attempt made again (a create that never started) starts empty.
+    expect(readFileSync(prepareTerminationMessageFile(new PodDirs(root), testPod(), c, 0)!.hostPath, 'utf8')).toBe('');
+    expect(prepareTerminationMessageFile(new PodDirs(root), testPod(), testContainer(), 0)).toBeUndefined();
   });
 
-  it('reads the last 4 KiB of the mounted file', async () => {
+  it('reads the last 4 KiB of the mounted file', () => {
     const file = join(root, 'msg');
     writeFileSync(file, 'x'.repeat(5000) + 'THE END');
-    const { message, fallbackToLogs } = await readTerminationMessage({ annotations: annotations(), mounts: [{ containerPath: '/dev/termination-log', hostPath: file }] });
+    const { message, fallbackToLogs } = readTerminationMessage({ annotations: annotations(), mounts: [{ containerPath: '/dev/termination-log', hostPath: file }] });
     expect(message).toHaveLength(4096);
     expect(message.endsWith('THE END')).toBe(true);
     expect(fallbackToLogs).toBe(false);
   });
 
-  it('asks for the log tail only with FallbackToLogsOnError and an empty or missing file', async () => {
+  it('asks for the log tail only with FallbackToLogsOnError and an empty or missing file', () => {
     const file = join(root, 'empty');
     writeFileSync(file, '');
     const mounts = [{ containerPath: '/dev/termination-log', hostPath: file }];
-    expect(await readTerminationMessage({ annotations: annotations('FallbackToLogsOnError'), mounts })).toEqual({ message: '', fallbackToLogs: true });
-    expect(await readTerminationMessage({ annotations: annotations('File'), mounts })).toEqual({ message: '', fallbackToLogs: false });
+    expect(readTerminationMessage({ annotations: annotations('FallbackToLogsOnError'), mounts })).toEqual({ message: '', fallbackToLogs: true });
+    expect(readTerminationMessage({ annotations: annotations('File'), mounts })).toEqual({ message: '', fallbackToLogs: false });
     const gone = [{ containerPath: '/dev/termination-log', hostPath: join(root, 'gone') }];
-    expect(await readTerminationMessage({ annotations: annotations('FallbackToLogsOnError'), mounts: gone })).toEqual({ message: '', fallbackToLogs: true });
+    expect(readTerminationMessage({ annotations: annotations('FallbackToLogsOnError'), mounts: gone })).toEqual({ message: '', fallbackToLogs: true });
   });
 
   it('cuts a log to its last 80 lines and 2 KiB', () => {

@@ -1,5 +1,4 @@
-import { randomUUID } from 'node:crypto';
-import { chmod, mkdir, open, writeFile } from 'node:fs/promises';
+import { chmodSync, closeSync, fstatSync, mkdirSync, openSync, readSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Container, Pod } from '@skiff/api';
 import type { ContainerStatus, Mount } from '@skiff/cri';
@@ -14,18 +13,22 @@ export const maxTerminationMessageLogBytes = 2048;
 export const terminationMessagePathAnnotation = 'io.kubernetes.container.terminationMessagePath';
 export const terminationMessagePolicyAnnotation = 'io.kubernetes.container.terminationMessagePolicy';
 
+/** The host file behind a container run's terminationMessagePath: one per attempt, so the kubelet can find it again after a restart. */
+export function terminationMessageFile(dirs: PodDirs, pod: Pod, containerName: string, attempt: number): string {
+  return join(dirs.containerDir(pod.metadata.uid ?? '', containerName), `termination-log.${attempt}`);
+}
+
 /**
  * Creates an empty, world-writable file for one run of the container under `<pod>/containers/<name>/` and
- * returns the mount that puts it at the container's terminationMessagePath. A new file per run keeps one run's
+ * returns the mount that puts it at the container's terminationMessagePath. A file per run keeps one run's
  * message from leaking into the next. No mount when the container sets no path.
  */
-export async function prepareTerminationMessageFile(dirs: PodDirs, pod: Pod, container: Container): Promise<Mount | undefined> {
+export function prepareTerminationMessageFile(dirs: PodDirs, pod: Pod, container: Container, attempt: number): Mount | undefined {
   if (!container.terminationMessagePath) return undefined;
-  const dir = dirs.containerDir(pod.metadata.uid ?? '', container.name);
-  await mkdir(dir, { recursive: true, mode: 0o750 });
-  const hostPath = join(dir, randomUUID().slice(0, 8));
-  await writeFile(hostPath, '', { mode: 0o666 });
-  await chmod(hostPath, 0o666); // the umask trims the create mode
+  const hostPath = terminationMessageFile(dirs, pod, container.name, attempt);
+  mkdirSync(join(hostPath, '..'), { recursive: true, mode: 0o750 });
+  writeFileSync(hostPath, '', { mode: 0o666 });
+  chmodSync(hostPath, 0o666); // the umask trims the create mode
   return { containerPath: container.terminationMessagePath, hostPath };
 }
 
@@ -35,16 +38,27 @@ export interface TerminationMessage {
   fallbackToLogs: boolean;
 }
 
-async function readTail(path: string, max: number): Promise<string> {
-  const file = await open(path, 'r');
+/** The last `max` bytes of a file. */
+export function readFileTail(path: string, max: number): Buffer {
+  const fd = openSync(path, 'r');
   try {
-    const { size } = await file.stat();
+    const { size } = fstatSync(fd);
     const length = Math.min(size, max);
     const buf = Buffer.alloc(length);
-    await file.read(buf, 0, length, size - length);
-    return buf.toString('utf8');
+    readSync(fd, buf, 0, length, size - length);
+    return buf;
   } finally {
-    await file.close();
+    closeSync(fd);
+  }
+}
+
+/** The message in a termination-message file (its last 4 KiB); '' when there is none. */
+export function readTerminationMessageFile(path: string): string {
+  try {
+    return readFileTail(path, maxTerminationMessageBytes).toString('utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return '';
+    return `Error on reading termination log ${path}: ${(err as Error).message}`;
   }
 }
 
@@ -53,19 +67,15 @@ async function readTail(path: string, max: number): Promise<string> {
  * its annotations. `fallbackToLogs` says when the caller should take the log tail instead (policy
  * FallbackToLogsOnError, nothing written, and — the caller checks this — the container failed).
  */
-export async function readTerminationMessage(status: Pick<ContainerStatus, 'annotations' | 'mounts'>): Promise<TerminationMessage> {
+export function readTerminationMessage(status: Pick<ContainerStatus, 'annotations' | 'mounts'>): TerminationMessage {
   const path = status.annotations[terminationMessagePathAnnotation];
   const fallback = status.annotations[terminationMessagePolicyAnnotation] === 'FallbackToLogsOnError';
   if (!path) return { message: '', fallbackToLogs: fallback };
   const mount = status.mounts.find((m) => m.containerPath === path);
   if (!mount) return { message: '', fallbackToLogs: fallback };
-  try {
-    const message = await readTail(mount.hostPath, maxTerminationMessageBytes);
-    return { message, fallbackToLogs: fallback && message.length === 0 };
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { message: '', fallbackToLogs: fallback };
-    return { message: `Error on reading termination log ${mount.hostPath}: ${(err as Error).message}`, fallbackToLogs: false };
-  }
+  const message = readTerminationMessageFile(mount.hostPath);
+  if (message.startsWith('Error on reading termination log')) return { message, fallbackToLogs: false };
+  return { message, fallbackToLogs: fallback && message.length === 0 };
 }
 
 /** The FallbackToLogsOnError message from a container's log text: its last 80 lines, at most the last 2 KiB. */

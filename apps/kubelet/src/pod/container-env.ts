@@ -38,7 +38,8 @@ export async function makeEnvironment(
 ): Promise<ContainerEnvironment> {
   const namespace = pod.metadata.namespace ?? 'default';
   const warnings: PodWarning[] = [];
-  const serviceList = await source.listServices(namespace);
+  // A copy: a source may hand out an array it keeps.
+  const serviceList = [...(await source.listServices(namespace))];
   if (namespace !== 'default') serviceList.push(...(await source.listServices('default')));
   const serviceEnv = serviceEnvironment(namespace, pod.spec.enableServiceLinks ?? true, serviceList);
 

@@ -1,8 +1,8 @@
 import type { Container, Pod } from '@skiff/api';
-import type { ContainerConfig, KeyValue, Mount, PodSandboxConfig } from '@skiff/cri';
+import type { ContainerConfig, KeyValue, PodSandboxConfig } from '@skiff/cri';
 import type { PodEventSink } from '../runtime/image-puller';
 import type { PodDirs } from '../volumes/pod-dirs';
-import type { PodRuntimeConfig } from '../worker/sync-deps';
+import type { ContainerConfigInputs, PodRuntimeConfig } from '../worker/sync-deps';
 import { buildContainerConfig } from './container-config';
 import { makeEnvironment } from './container-env';
 import { etcHostsMount } from './etc-hosts';
@@ -25,8 +25,24 @@ export interface PodConfiguratorOptions extends Omit<SandboxOptions, 'attempt' |
 export class PodConfigurator implements PodRuntimeConfig {
   constructor(private readonly o: PodConfiguratorOptions) {}
 
+  /** Warnings already reported, per pod uid: the sandbox config is rebuilt on every sync. */
+  private readonly warned = new Map<string, Set<string>>();
+
   sandboxConfig(pod: Pod, attempt: number): PodSandboxConfig {
-    return buildSandboxConfig(pod, { ...this.o, attempt, onWarning: (w) => this.o.record(pod, 'Warning', w.reason, w.message) });
+    return buildSandboxConfig(pod, { ...this.o, attempt, onWarning: (w) => this.warnOnce(pod, w.reason, w.message) });
+  }
+
+  forgetPod(uid: string): void {
+    this.warned.delete(uid);
+  }
+
+  private warnOnce(pod: Pod, reason: string, message: string): void {
+    const uid = pod.metadata.uid!;
+    const seen = this.warned.get(uid) ?? new Set<string>();
+    this.warned.set(uid, seen);
+    if (seen.has(`${reason}|${message}`)) return;
+    seen.add(`${reason}|${message}`);
+    this.o.record(pod, 'Warning', reason, message);
   }
 
   async environment(pod: Pod, container: Container, podIP: string | undefined): Promise<KeyValue[]> {
@@ -35,12 +51,12 @@ export class PodConfigurator implements PodRuntimeConfig {
     return env.envs;
   }
 
-  async containerConfig(pod: Pod, container: Container, opts: { attempt: number; imageRef: string; envs: KeyValue[]; mounts: Mount[]; podIP?: string }): Promise<ContainerConfig> {
+  async containerConfig(pod: Pod, container: Container, opts: ContainerConfigInputs): Promise<ContainerConfig> {
     const mounts = [...opts.mounts];
     const hosts = await etcHostsMount(this.o.dirs, pod, container, { podIPs: opts.podIP ? [opts.podIP] : [], clusterDomain: this.o.clusterDomain });
     if (hosts) mounts.push(hosts);
     const termination = await prepareTerminationMessageFile(this.o.dirs, pod, container, opts.attempt);
     if (termination) mounts.push(termination);
-    return buildContainerConfig(pod, container, { attempt: opts.attempt, imageRef: opts.imageRef, envs: opts.envs, mounts, nodeMemoryCapacity: this.o.nodeMemoryCapacity() });
+    return buildContainerConfig(pod, container, { attempt: opts.attempt, imageRef: opts.imageRef, imageUser: opts.imageUser, envs: opts.envs, mounts, nodeMemoryCapacity: this.o.nodeMemoryCapacity() });
   }
 }

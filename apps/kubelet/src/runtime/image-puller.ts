@@ -1,11 +1,16 @@
 import { defaultImagePullPolicy, type Container, type Pod } from '@skiff/api';
 import type { Clock } from '@skiff/client';
-import type { ContainerRuntime, PodSandboxConfig } from '@skiff/cri';
+import type { ContainerRuntime, Image, PodSandboxConfig } from '@skiff/cri';
 import type { Backoff } from './backoff';
 
 export type PodEventSink = (pod: Pod, type: 'Normal' | 'Warning', reason: string, message: string) => void;
 
-export type ImageResult = { imageRef: string } | { reason: 'ErrImagePull' | 'ImagePullBackOff' | 'ErrImageNeverPull' | 'InvalidImageName'; message: string };
+export type ImageResult = { imageRef: string; user?: { uid?: number; username?: string } } | { reason: 'ErrImagePull' | 'ImagePullBackOff' | 'ErrImageNeverPull' | 'InvalidImageName'; message: string };
+
+function imageUser(image: Image): { uid?: number; username?: string } | undefined {
+  if (image.uid?.value === undefined && !image.username) return undefined;
+  return { uid: image.uid?.value, username: image.username || undefined };
+}
 
 /**
  * Makes a container's image present as its imagePullPolicy says, with the kubelet's events and a per-image
@@ -30,14 +35,14 @@ export class ImagePuller {
     const policy = container.imagePullPolicy ?? defaultImagePullPolicy(image);
     const present = policy === 'Always' ? undefined : await this.runtime.imageStatus({ image });
     if (policy === 'Never') {
-      if (present) return { imageRef: present.id };
+      if (present) return { imageRef: present.id, user: imageUser(present) };
       const message = `Container image "${image}" is not present with pull policy of Never`;
       this.record(pod, 'Warning', 'ErrImageNeverPull', message);
       return { reason: 'ErrImageNeverPull', message };
     }
     if (present) {
       this.record(pod, 'Normal', 'Pulled', `Container image "${image}" already present on machine`);
-      return { imageRef: present.id };
+      return { imageRef: present.id, user: imageUser(present) };
     }
     const key = `${pod.metadata.uid}/${image}`;
     if (this.backoff.remaining(key) > 0) {
@@ -52,7 +57,8 @@ export class ImagePuller {
       const seconds = ((this.clock.now() - started) / 1000).toFixed(3);
       this.record(pod, 'Normal', 'Pulled', `Successfully pulled image "${image}" in ${seconds}s`);
       this.backoff.reset(key);
-      return { imageRef };
+      const pulled = await this.runtime.imageStatus({ image: imageRef }).catch(() => undefined);
+      return { imageRef, user: pulled ? imageUser(pulled) : undefined };
     } catch (e) {
       this.backoff.next(key);
       const message = `Failed to pull image "${image}": ${(e as Error).message}`;

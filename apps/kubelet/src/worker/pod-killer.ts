@@ -78,6 +78,7 @@ export async function removePodFromRuntime(uid: string, d: PodSyncDeps): Promise
   await d.volumes.tearDownPod(uid);
   d.crashBackoff.forgetPrefix(`${uid}/`);
   d.probes.removePod(uid);
+  d.config.forgetPod?.(uid);
 }
 
 /**

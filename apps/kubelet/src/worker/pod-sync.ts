@@ -69,8 +69,7 @@ export async function syncRunningPod(pod: Pod, state: PodSyncState, d: PodSyncDe
   try {
     volumePaths = await d.volumes.setUpPod(pod);
   } catch (e) {
-    const message = `MountVolume.SetUp failed: ${(e as Error).message}`;
-    d.record(pod, 'Warning', 'FailedMount', message);
+    d.record(pod, 'Warning', 'FailedMount', (e as Error).message);
     return { runtime: rs, retryInMs: 2_000 };
   }
   const ctx: StartContext = { pod, sandboxId: sandbox.id, sandboxConfig, podIP, volumePaths, state, d };
@@ -133,7 +132,7 @@ async function createSandbox(pod: Pod, attempt: number, d: PodSyncDeps): Promise
   try {
     await d.volumes.setUpPod(pod);
   } catch (e) {
-    d.record(pod, 'Warning', 'FailedMount', `MountVolume.SetUp failed: ${(e as Error).message}`);
+    d.record(pod, 'Warning', 'FailedMount', (e as Error).message);
     return { retryInMs: 2_000 };
   }
   const config = d.config.sandboxConfig(pod, attempt);
@@ -210,7 +209,8 @@ async function startContainer(ctx: StartContext, c: Container, attempt: number):
   }
   let config;
   try {
-    config = await d.config.containerConfig(pod, c, { attempt, imageRef: image.imageRef, envs, mounts: d.volumes.mountsFor(pod, c, ctx.volumePaths), podIP: ctx.podIP });
+    const mounts = d.volumes.mountsFor(pod, c, ctx.volumePaths, envs);
+    config = await d.config.containerConfig(pod, c, { attempt, imageRef: image.imageRef, imageUser: image.user, envs, mounts, podIP: ctx.podIP });
   } catch (e) {
     const message = (e as Error).message;
     state.waiting.set(c.name, { reason: 'CreateContainerConfigError', message });

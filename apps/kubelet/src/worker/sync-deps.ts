@@ -19,7 +19,19 @@ export interface PodVolumes {
   /** Makes every volume ready (idempotent; refreshes configMap/secret content); returns name → host path. */
   setUpPod(pod: Pod): Promise<Map<string, string>>;
   tearDownPod(podUid: string): Promise<void>;
-  mountsFor(pod: Pod, container: Container, volumePaths: Map<string, string>): Mount[];
+  /** Throws (bad subPath, unknown volume): the container waits with CreateContainerConfigError. */
+  mountsFor(pod: Pod, container: Container, volumePaths: Map<string, string>, envs: KeyValue[]): Mount[];
+}
+
+/** What the worker knows when it configures one container instance. */
+export interface ContainerConfigInputs {
+  attempt: number;
+  imageRef: string;
+  /** The image's configured user, when the runtime reports one (runAsNonRoot checks it). */
+  imageUser?: { uid?: number; username?: string };
+  envs: KeyValue[];
+  mounts: Mount[];
+  podIP?: string;
 }
 
 /** Turns the pod spec into what CRI takes. */
@@ -28,9 +40,9 @@ export interface PodRuntimeConfig {
   /** Throws an Error whose message is the CreateContainerConfigError text (e.g. `configmap "x" not found`). */
   environment(pod: Pod, container: Container, podIP: string | undefined): Promise<KeyValue[]>;
   /** Throws an Error whose message is the CreateContainerConfigError text (e.g. runAsNonRoot refusing root). */
-  containerConfig(pod: Pod, container: Container, o: { attempt: number; imageRef: string; envs: KeyValue[]; mounts: Mount[]; podIP?: string }): ContainerConfig | Promise<ContainerConfig>;
-  /** The termination message the container left (terminationMessagePath, or its log on error when asked). */
-  terminationMessage?(pod: Pod, container: Container, exitCode: number, logPath: string): string | undefined;
+  containerConfig(pod: Pod, container: Container, o: ContainerConfigInputs): ContainerConfig | Promise<ContainerConfig>;
+  /** The pod is gone for good: drop anything remembered about it. */
+  forgetPod?(uid: string): void;
 }
 
 /** Runs a postStart / preStop handler; resolves with an error message on failure. */

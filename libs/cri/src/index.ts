@@ -12,3 +12,7 @@ export * from './ip-allocator';
 export * from './containerd/containerd-config';
 export * from './containerd/cni-config';
 export * from './containerd/managed-containerd';
+export * from './streaming/remote-command';
+export * from './streaming/remote-command-status';
+export * from './streaming/spdy-connection';
+export * from './streaming/spdy-stream';

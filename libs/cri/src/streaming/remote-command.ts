@@ -69,9 +69,10 @@ export async function runRemoteCommand(url: string | URL, options: RemoteCommand
     const outputs: Promise<void>[] = [];
     if (stdout) outputs.push(copyInto(streams.get('stdout')!, stdout, 'stdout'));
     if (stderr) outputs.push(copyInto(streams.get('stderr')!, stderr, 'stderr'));
-    if (stdin) cleanups.push(pipeStdin(stdin, streams.get('stdin')!));
+    // The terminal size goes first, as kubectl sends it, so that a shell starts out at the right size.
     const resizeStream = streams.get('resize');
     if (resizeStream && options.resizes) cleanups.push(forwardResizes(options.resizes, resizeStream));
+    if (stdin) cleanups.push(pipeStdin(stdin, streams.get('stdin')!));
 
     const [text] = await Promise.all([statusText, ...outputs]);
     finished = true;

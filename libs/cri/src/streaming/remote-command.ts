@@ -46,6 +46,8 @@ export async function runRemoteCommand(url: string | URL, options: RemoteCommand
     headers: { 'X-Stream-Protocol-Version': REMOTE_COMMAND_PROTOCOL_V4 },
     signal,
     tls: options.tls,
+  }).catch((err: unknown) => {
+    throw signal?.aborted ? abortReason(signal) : err;
   });
   const onAbort = () => connection.destroy(abortReason(signal));
   signal?.addEventListener('abort', onAbort, { once: true });

@@ -56,6 +56,20 @@ describe('connectSpdy', () => {
     expect(err).toMatchObject({ statusCode: 404, message: 'SPDY upgrade refused with HTTP 404: 404 page not found' });
   });
 
+  it('gives up on an unanswered upgrade when the signal aborts', async () => {
+    peer = await SpdyTestPeer.start(() => ({ silent: true }));
+    const controller = new AbortController();
+    const connecting = connectSpdy(peer.url(), { signal: controller.signal });
+    await waitFor(() => peer.sockets > 0, { what: 'the client to connect' });
+    controller.abort(new Error('no answer'));
+    await expect(connecting).rejects.toThrow('no answer');
+  });
+
+  it('refuses a receive window outside the allowed range', async () => {
+    peer = await SpdyTestPeer.start();
+    await expect(connectSpdy(peer.url(), { connection: { receiveWindow: 10 } })).rejects.toThrow(/receiveWindow must be an integer from 1024/);
+  });
+
   it('rejects URLs other than http and https', async () => {
     await expect(connectSpdy('ws://127.0.0.1:1/exec/x')).rejects.toThrow(/only http and https/);
   });

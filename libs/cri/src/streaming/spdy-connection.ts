@@ -1,6 +1,7 @@
 import { EventEmitter } from 'events';
 import * as http from 'http';
 import * as https from 'https';
+import { Socket } from 'net';
 import { Duplex } from 'stream';
 import {
   RstStreamStatus,
@@ -17,6 +18,7 @@ import { SpdyStream, SpdyStreamCarrier } from './spdy-stream';
 export const DEFAULT_WINDOW_SIZE = 64 * 1024;
 const MAX_WINDOW = 0x7fffffff;
 const MAX_DATA_CHUNK = 32 * 1024;
+const MAX_ERROR_BODY = 64 * 1024;
 
 export interface SpdyConnectionOptions {
   /**
@@ -67,7 +69,8 @@ export class SpdyConnection extends EventEmitter<SpdyConnectionEvents> implement
   private sessionCreditPending = 0;
   private readonly streamCreditPending = new Map<number, number>();
   private enforcingWindow: boolean;
-  private goneAway = false;
+  private peerWentAway = false;
+  private goawaySent = false;
   private closedWith: { error: Error | undefined } | undefined;
   /** Settles (never rejects) when the connection is over; holds the error that ended it, if any. */
   readonly closed: Promise<Error | undefined>;
@@ -102,7 +105,7 @@ export class SpdyConnection extends EventEmitter<SpdyConnectionEvents> implement
   /** Opens a stream and resolves once the peer has replied to it. */
   async openStream(headers: SpdyHeaders, options: { priority?: number } = {}): Promise<SpdyStream> {
     if (this.closedWith) throw this.closedWith.error ?? new Error('SPDY connection is closed');
-    if (this.goneAway) throw new Error('SPDY connection is going away; no new streams');
+    if (this.peerWentAway || this.goawaySent) throw new Error('SPDY connection is going away; no new streams');
     const id = this.nextStreamId;
     this.nextStreamId += 2;
     const stream = new SpdyStream(this, id, headers, this.peerInitialWindow, this.streamBufferBytes);
@@ -121,7 +124,13 @@ export class SpdyConnection extends EventEmitter<SpdyConnectionEvents> implement
     const answered = new Promise<void>((resolve, reject) => {
       this.pings.set(id, { sentAt, settle: (err) => (err ? reject(err) : resolve()) });
     });
-    await this.send({ type: 'PING', id });
+    answered.catch(() => undefined);
+    try {
+      await this.send({ type: 'PING', id });
+    } catch (err) {
+      this.pings.delete(id);
+      throw err;
+    }
     await answered;
     return Date.now() - sentAt;
   }
@@ -131,8 +140,8 @@ export class SpdyConnection extends EventEmitter<SpdyConnectionEvents> implement
    * within `timeoutMs` is cut off.
    */
   async close(timeoutMs = 5000): Promise<void> {
-    if (!this.closedWith && !this.goneAway) {
-      this.goneAway = true;
+    if (!this.closedWith && !this.goawaySent) {
+      this.goawaySent = true;
       await this.send({ type: 'GOAWAY', lastGoodStreamId: this.lastPeerStreamId, status: 0 }).catch(() => undefined);
       this.socket.end();
     }
@@ -145,6 +154,7 @@ export class SpdyConnection extends EventEmitter<SpdyConnectionEvents> implement
   /** Drops the connection at once; open streams fail with `error`, or just close without one. */
   destroy(error?: Error): void {
     this.terminate(error, error);
+    this.socket.destroy();
   }
 
   sendData = async (stream: SpdyStream, data: Buffer, fin: boolean): Promise<void> => {
@@ -259,6 +269,7 @@ export class SpdyConnection extends EventEmitter<SpdyConnectionEvents> implement
     this.readingStopped = true;
     if (error instanceof SpdyProtocolError && !this.closedWith) {
       // Tell the peer why, then drop the connection once that is written.
+      this.goawaySent = true;
       this.send({ type: 'GOAWAY', lastGoodStreamId: this.lastPeerStreamId, status: 1 })
         .catch(() => undefined)
         .finally(() => this.terminate(error, error));
@@ -329,7 +340,7 @@ export class SpdyConnection extends EventEmitter<SpdyConnectionEvents> implement
         }
         return;
       case 'GOAWAY':
-        this.goneAway = true;
+        this.peerWentAway = true;
         for (const stream of [...this.streams.values()]) {
           // Streams above the last one the peer processed were never seen by it.
           if (stream.id > frame.lastGoodStreamId) {
@@ -413,31 +424,58 @@ export function connectSpdy(url: string | URL, options: SpdyUpgradeOptions = {})
   if (target.protocol !== 'http:' && target.protocol !== 'https:') {
     return Promise.reject(new Error(`cannot open a SPDY connection to ${target.href}: only http and https URLs are supported`));
   }
+  const { signal } = options;
+  if (signal?.aborted) return Promise.reject(abortError(signal));
   return new Promise<SpdyUpgradeResult>((resolve, reject) => {
     const requestOptions: https.RequestOptions = {
       method: options.method ?? 'POST',
       headers: { ...options.headers, Connection: 'Upgrade', Upgrade: 'SPDY/3.1', 'Content-Length': '0' },
-      signal: options.signal,
       ...(target.protocol === 'https:' ? options.tls : {}),
     };
     const request = (target.protocol === 'https:' ? https : http).request(target, requestOptions);
-    request.on('upgrade', (response, socket, head) => {
+    // The signal covers the upgrade only; the connection it yields is the caller's to tear down.
+    const onAbort = () => request.destroy(abortError(signal));
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const settle = (outcome: () => void) => {
+      signal?.removeEventListener('abort', onAbort);
+      outcome();
+    };
+    request.on('upgrade', (response, socket: Socket, head: Buffer) => {
       const upgrade = String(response.headers.upgrade ?? '').toLowerCase();
       if (response.statusCode !== 101 || !upgrade.includes('spdy/3.1')) {
         socket.destroy();
-        reject(new Error(`SPDY upgrade answered with HTTP ${response.statusCode} and Upgrade: ${upgrade || '(none)'}`));
+        settle(() => reject(new Error(`SPDY upgrade answered with HTTP ${response.statusCode} and Upgrade: ${upgrade || '(none)'}`)));
         return;
       }
-      socket.setNoDelay?.(true);
-      resolve({ connection: new SpdyConnection(socket, head, options.connection), responseHeaders: response.headers });
+      socket.setNoDelay(true);
+      try {
+        const connection = new SpdyConnection(socket, head, options.connection);
+        settle(() => resolve({ connection, responseHeaders: response.headers }));
+      } catch (err) {
+        socket.destroy();
+        settle(() => reject(err));
+      }
     });
     request.on('response', (response) => {
       const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => reject(new SpdyUpgradeError(response.statusCode ?? 0, Buffer.concat(chunks).toString('utf8'))));
-      response.on('error', reject);
+      let length = 0;
+      response.on('data', (chunk: Buffer) => {
+        // Only the start of an error page is worth reporting.
+        if (length < MAX_ERROR_BODY) chunks.push(chunk);
+        length += chunk.length;
+      });
+      response.on('end', () => {
+        const body = Buffer.concat(chunks).subarray(0, MAX_ERROR_BODY).toString('utf8');
+        settle(() => reject(new SpdyUpgradeError(response.statusCode ?? 0, body)));
+      });
+      response.on('error', (err) => settle(() => reject(err)));
     });
-    request.on('error', reject);
+    request.on('error', (err) => settle(() => reject(err)));
     request.end();
   });
+}
+
+function abortError(signal: AbortSignal | undefined): Error {
+  const reason: unknown = signal?.reason;
+  return reason instanceof Error ? reason : new Error('SPDY upgrade aborted');
 }

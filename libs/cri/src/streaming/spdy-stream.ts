@@ -99,10 +99,8 @@ export class SpdyStream extends Duplex {
   }
 
   override _read(): void {
-    if (this.creditDeferred > 0) {
-      this.carrier.creditReceived(this, this.creditDeferred);
-      this.creditDeferred = 0;
-    }
+    if (this.creditDeferred > 0 && !this.connectionGone) this.carrier.creditReceived(this, this.creditDeferred);
+    this.creditDeferred = 0;
     const waiters = this.drainWaiters;
     this.drainWaiters = [];
     for (const wake of waiters) wake();
@@ -116,6 +114,8 @@ export class SpdyStream extends Duplex {
       this.carrier.resetStream(this, RstStreamStatus.CANCEL);
     }
     this.carrier.forgetStream(this);
+    // Nothing more will be read here: bytes held back count for the session only, and the connection reads on.
+    this.remoteEnded = true;
     this._read();
     callback(error);
   }

@@ -12,6 +12,8 @@ export interface UpgradeDecision {
   body?: string;
   /** Extra headers on the 101 answer, e.g. the negotiated X-Stream-Protocol-Version. */
   headers?: Record<string, string>;
+  /** Never answer the upgrade request. */
+  silent?: boolean;
 }
 
 export class PeerSession {
@@ -107,7 +109,7 @@ export class PeerSession {
 
 export class SpdyTestPeer {
   readonly sessions: PeerSession[] = [];
-  private readonly sockets = new Set<Socket>();
+  private readonly openSockets = new Set<Socket>();
   private sessionWaiters: ((s: PeerSession) => void)[] = [];
 
   private constructor(
@@ -122,11 +124,12 @@ export class SpdyTestPeer {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const peer = new SpdyTestPeer(server, (server.address() as AddressInfo).port);
     server.on('connection', (socket: Socket) => {
-      peer.sockets.add(socket);
-      socket.on('close', () => peer.sockets.delete(socket));
+      peer.openSockets.add(socket);
+      socket.on('close', () => peer.openSockets.delete(socket));
     });
     server.on('upgrade', (req: http.IncomingMessage, socket: Socket, head: Buffer) => {
       const decision = decide(req);
+      if (decision.silent) return;
       if (decision.status !== undefined && decision.status !== 101) {
         const body = decision.body ?? '';
         socket.end(`HTTP/1.1 ${decision.status} Refused\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
@@ -139,6 +142,11 @@ export class SpdyTestPeer {
       for (const wake of peer.sessionWaiters.splice(0)) wake(session);
     });
     return peer;
+  }
+
+  /** Connections currently open to the peer. */
+  get sockets(): number {
+    return this.openSockets.size;
   }
 
   url(path = '/exec/token'): string {
@@ -155,7 +163,7 @@ export class SpdyTestPeer {
   }
 
   async stop(): Promise<void> {
-    for (const socket of this.sockets) socket.destroy();
+    for (const socket of this.openSockets) socket.destroy();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 }

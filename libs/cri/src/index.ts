@@ -16,3 +16,4 @@ export * from './streaming/remote-command';
 export * from './streaming/remote-command-status';
 export * from './streaming/spdy-connection';
 export * from './streaming/spdy-stream';
+export * from './streaming/spdy-upgrade';

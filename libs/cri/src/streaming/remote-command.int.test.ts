@@ -10,7 +10,7 @@ import { ManagedContainerd } from '../containerd/managed-containerd';
 import { writePodNetworkConfig } from '../containerd/cni-config';
 import { runRemoteCommand, TerminalSize } from './remote-command';
 import { RemoteCommandError } from './remote-command-status';
-import { SpdyUpgradeError } from './spdy-connection';
+import { SpdyUpgradeError } from './spdy-upgrade';
 
 // exec and attach through containerd 1.6's CRI streaming server (the Kubernetes SPDY/remotecommand v4 server it
 // vendors), with a busybox pod pulled from a local registry.

@@ -3,7 +3,7 @@ import { PassThrough, Readable } from 'stream';
 import { waitFor } from '@skiff/testing';
 import { RemoteCommandError } from './remote-command-status';
 import { runRemoteCommand, TerminalSize } from './remote-command';
-import { SpdyUpgradeError } from './spdy-connection';
+import { SpdyUpgradeError } from './spdy-upgrade';
 import { RstStreamStatus } from './spdy-frames';
 import { PeerSession, SpdyTestPeer, UpgradeDecision } from './spdy-test-peer';
 

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'events';
 import { Readable, Writable } from 'stream';
-import { connectSpdy, SpdyConnection, SpdyUpgradeOptions } from './spdy-connection';
+import { SpdyConnection } from './spdy-connection';
+import { connectSpdy, SpdyUpgradeOptions } from './spdy-upgrade';
 import { SpdyStream } from './spdy-stream';
 import { decodeRemoteCommandStatus, RemoteCommandError, RemoteCommandResult } from './remote-command-status';
 

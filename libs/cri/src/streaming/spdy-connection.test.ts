@@ -1,6 +1,7 @@
 import { once } from 'events';
 import { waitFor } from '@skiff/testing';
-import { connectSpdy, SpdyConnection, SpdyUpgradeError } from './spdy-connection';
+import { SpdyConnection } from './spdy-connection';
+import { connectSpdy, SpdyUpgradeError } from './spdy-upgrade';
 import { RstStreamStatus, SettingsId, SpdyFrame, SpdyProtocolError } from './spdy-frames';
 import { SpdyStream, SpdyStreamResetError } from './spdy-stream';
 import { PeerSession, SpdyTestPeer } from './spdy-test-peer';

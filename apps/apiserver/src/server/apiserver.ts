@@ -199,7 +199,7 @@ export class Apiserver {
     const port = (this.server.address() as AddressInfo).port;
     this.ctx.advertiseAddress = `${this.opts.bindAddress}:${port}`;
     for (const c of this.caches) void c.start();
-    void bootstrapCluster(this.ctx);
+    void bootstrapCluster(this.ctx, new IPRange(this.opts.serviceClusterIPRange));
     this.compactor.start();
     return port;
   }

@@ -1,0 +1,23 @@
+import { parseKubeletFlags, UsageError } from './options';
+
+describe('skiff-kubelet flags', () => {
+  it('defaults to a managed containerd on the kubelet port', () => {
+    const o = parseKubeletFlags(['--hostname-override=n1'])!;
+    expect(o).toMatchObject({ nodeName: 'n1', runtime: 'containerd-managed', port: 10250, address: '0.0.0.0', maxPods: 110, clusterDomain: 'cluster.local', clusterDNS: [], hollowNodes: 1, syncFrequencyMs: 10_000 });
+  });
+
+  it('parses labels, taints, DNS servers and the runtime endpoint', () => {
+    const o = parseKubeletFlags(['--node-labels=zone=a,disk=ssd', '--register-with-taints=dedicated=gpu:NoSchedule,spot:PreferNoSchedule', '--cluster-dns=10.96.0.10', '--runtime=remote', '--container-runtime-endpoint=/run/c.sock'])!;
+    expect(o.nodeLabels).toEqual({ zone: 'a', disk: 'ssd' });
+    expect(o.registerWithTaints).toEqual([
+      { key: 'dedicated', value: 'gpu', effect: 'NoSchedule' },
+      { key: 'spot', effect: 'PreferNoSchedule' },
+    ]);
+    expect(o.clusterDNS).toEqual(['10.96.0.10']);
+    expect(o.containerRuntimeEndpoint).toBe('unix:///run/c.sock');
+  });
+
+  it.each([['--runtime=docker'], ['--pod-cidr=10.0.0.0'], ['--register-with-taints=k:Sometimes'], ['--node-labels=novalue'], ['--container-runtime-endpoint=relative.sock'], ['--hollow-nodes=3']])('rejects %s with one line', (flag) => {
+    expect(() => parseKubeletFlags([flag])).toThrow(UsageError);
+  });
+});

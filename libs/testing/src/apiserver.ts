@@ -69,9 +69,11 @@ export class TestApiserver {
   }
 }
 
-/** etcd plus one apiserver: what an integration test needs. */
+/** etcd plus one apiserver: what an integration test needs; the scheduler and controller-manager when asked for. */
 export interface TestControlPlane {
   etcd: import('./etcd').TestEtcd;
   apiserver: TestApiserver;
+  scheduler?: import('./scheduler').TestScheduler;
+  controllerManager?: import('./controller-manager').TestControllerManager;
   stop(): Promise<void>;
 }

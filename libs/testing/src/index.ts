@@ -9,3 +9,8 @@ export * from './object-tracker';
 export * from './fake-client';
 export * from './controller-test-kit';
 export * from './registry';
+export * from './scheduler';
+export * from './kubectl';
+export * from './kubelet';
+export * from './node-network';
+export * from './node-images';

@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,6 +7,18 @@ export interface KubectlResult {
   code: number;
   stdout: string;
   stderr: string;
+}
+
+/** A kubectl still running (e.g. `logs -f`), whose output can be read while it runs. */
+export interface RunningKubectl {
+  readonly pid: number;
+  /** Everything it printed on stdout so far. */
+  stdout(): string;
+  /** Everything it printed on stderr so far. */
+  stderr(): string;
+  /** Resolves when it exits (killed after the timeout given to `start`). */
+  exited: Promise<KubectlResult>;
+  kill(): void;
 }
 
 /** The real kubectl on this machine; the e2e suite fails with this message when it is missing. */
@@ -59,6 +71,26 @@ export class Kubectl {
       );
       if (opts.stdin !== undefined) child.stdin?.end(opts.stdin);
     });
+  }
+
+  /** Starts kubectl without waiting for it; it is killed if it runs longer than `timeoutMs`. */
+  start(args: string[], opts: { timeoutMs?: number } = {}): RunningKubectl {
+    const child = spawn(this.binaryPath, [`--kubeconfig=${this.kubeconfig}`, `--cache-dir=${path.join(this.dir, 'cache')}`, ...args], {
+      env: { ...process.env, KUBECONFIG: this.kubeconfig, HOME: this.dir },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
+    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 30_000);
+    const exited = new Promise<KubectlResult>((resolve) =>
+      child.once('close', (code) => {
+        clearTimeout(timer);
+        resolve({ code: code ?? 1, stdout, stderr });
+      }),
+    );
+    return { pid: child.pid ?? -1, stdout: () => stdout, stderr: () => stderr, exited, kill: () => child.kill('SIGKILL') };
   }
 
   /** Runs kubectl and fails with its output unless it exits 0. */

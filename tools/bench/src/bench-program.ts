@@ -10,6 +10,8 @@ export interface BenchProgram<O extends { json: boolean }, R> {
   /** Runs the benchmark on a control plane this program started (it adds its own processes to it). */
   run(cp: TestControlPlane, opts: O, progress: Progress): Promise<R>;
   render(result: R): string;
+  /** On Ctrl-C or SIGTERM, before the control plane stops: remove what `run` started beyond it (e.g. a node). */
+  interrupted?(): Promise<void>;
 }
 
 /**
@@ -36,12 +38,20 @@ export async function runBenchProgram<O extends { json: boolean }, R>(program: B
     cp = undefined;
     await c?.stop();
   };
-  process.on('SIGINT', () => void stop().finally(() => process.exit(130)));
-  process.on('SIGTERM', () => void stop().finally(() => process.exit(130)));
+  let interrupted = false;
+  const interrupt = async () => {
+    interrupted = true;
+    await program.interrupted?.().catch((e: Error) => progress(`cleaning up: ${e.message}`));
+    await stop();
+  };
+  process.on('SIGINT', () => void interrupt().finally(() => process.exit(130)));
+  process.on('SIGTERM', () => void interrupt().finally(() => process.exit(130)));
   try {
     progress('starting etcd and skiff-apiserver on loopback ports');
     cp = await startControlPlane();
     const result = await program.run(cp, opts, progress);
+    // A run cut short by Ctrl-C may still return; what it measured by then is not a result.
+    if (interrupted) return 130;
     process.stdout.write(opts.json ? `${JSON.stringify(result, null, 2)}\n` : `${program.render(result)}\n`);
     return 0;
   } catch (e) {

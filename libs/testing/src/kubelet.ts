@@ -186,7 +186,7 @@ export class TestKubelet {
   }
 
   /**
-   * Deletes the node's pods through the apiserver and waits for the kubelet to remove their sandboxes; removes
+   * Cordons the node, deletes its pods through the apiserver and waits for the kubelet to remove their sandboxes; removes
    * what it left through CRI; stops the kubelet; then removes the bridge, the CNI and iptables state of the CIDR,
    * leftover mounts and the folders. Safe to call more than once, after a failed start and after a crash.
    */
@@ -217,8 +217,15 @@ export class TestKubelet {
     if (problems.length) throw new Error(`TestKubelet cleanup of ${this.nodeName}:\n${problems.join('\n')}\n${this.output}`);
   }
 
+  /** Cordons the node (so controllers' replacement pods go nowhere) and deletes every pod bound to it. */
   private async deletePods(): Promise<void> {
     const api = this.opts.controlPlane.apiserver.url;
+    const cordon = await fetch(`${api}/api/v1/nodes/${this.nodeName}`, {
+      method: 'PATCH',
+      headers: { 'Content-Type': 'application/merge-patch+json' },
+      body: JSON.stringify({ spec: { unschedulable: true } }),
+    });
+    if (!cordon.ok && cordon.status !== 404) throw new Error(`cordoning node ${this.nodeName}: ${cordon.status} ${await cordon.text()}`);
     const res = await fetch(`${api}/api/v1/pods?fieldSelector=${encodeURIComponent(`spec.nodeName=${this.nodeName}`)}`);
     if (!res.ok) throw new Error(`listing pods: ${res.status} ${await res.text()}`);
     const list = (await res.json()) as PodList;

@@ -1,5 +1,4 @@
-import { startControlPlane, type TestControlPlane } from '@skiff/testing';
-import { Kubectl, kubectlBinary } from './kubectl-harness';
+import { Kubectl, kubectlBinary, startControlPlane, type TestControlPlane } from '@skiff/testing';
 
 jest.setTimeout(120_000);
 

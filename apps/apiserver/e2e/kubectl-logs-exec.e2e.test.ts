@@ -1,7 +1,6 @@
-import { startControlPlane, waitFor, type TestControlPlane } from '@skiff/testing';
+import { Kubectl, startControlPlane, waitFor, type TestControlPlane } from '@skiff/testing';
 import { FakeKubelet } from '../src/integration/fake-kubelet';
 import { call } from '../src/integration/http';
-import { Kubectl } from './kubectl-harness';
 
 jest.setTimeout(180_000);
 

@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
-import { startControlPlane, waitFor, type TestControlPlane } from '@skiff/testing';
-import { Kubectl } from './kubectl-harness';
+import { Kubectl, startControlPlane, waitFor, type TestControlPlane } from '@skiff/testing';
 
 jest.setTimeout(180_000);
 

@@ -1,1 +1,5 @@
-export {};
+export * from './iptables';
+export * from './host-network';
+export * from './sync-runner';
+export * from './proxier-metrics';
+export * from './proxier';

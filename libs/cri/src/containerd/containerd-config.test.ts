@@ -70,8 +70,10 @@ describe('containerdConfigToml', () => {
 });
 
 describe('registryHostsFiles', () => {
-  it('sends docker.io and registry.k8s.io pulls to the mirror first, upstream as the fallback', () => {
-    const files = registryHostsFiles('http://127.0.0.1:5000/');
+  it('sends docker.io and registry.k8s.io pulls to the mirror only, unless the upstream fallback is asked for', () => {
+    const only = registryHostsFiles('http://127.0.0.1:5000/');
+    expect(only['docker.io/hosts.toml']).toBe('server = "http://127.0.0.1:5000"\n\n[host."http://127.0.0.1:5000"]\ncapabilities = ["pull", "resolve"]\n');
+    const files = registryHostsFiles('http://127.0.0.1:5000/', undefined, true);
     expect(Object.keys(files).sort()).toEqual(['docker.io/hosts.toml', 'registry.k8s.io/hosts.toml']);
     expect(files['docker.io/hosts.toml']).toBe(
       'server = "https://registry-1.docker.io"\n\n[host."http://127.0.0.1:5000"]\ncapabilities = ["pull", "resolve"]\n',

@@ -7,7 +7,7 @@ export const DEFAULT_SANDBOX_IMAGE = 'registry.k8s.io/pause:3.9';
 /** Where Debian's containernetworking-plugins keeps the CNI plugin binaries. */
 export const DEFAULT_CNI_BIN_DIR = '/usr/lib/cni';
 
-/** Registries a local mirror stands in for, with their real endpoints (used only when the mirror fails). */
+/** Registries a local mirror stands in for, with their real endpoints (tried after the mirror only when asked). */
 export const DEFAULT_MIRRORED_REGISTRIES: Readonly<Record<string, string>> = {
   'docker.io': 'https://registry-1.docker.io',
   'registry.k8s.io': 'https://registry.k8s.io',
@@ -118,7 +118,11 @@ export function containerdConfigToml(opts: ContainerdConfigOptions): string {
  * mirrored registry to `mirror` first, e.g. `http://127.0.0.1:5000`. Plain http needs no TLS settings: the
  * scheme of the host entry decides. The upstream server stays as the fallback, as on a real node.
  */
-export function registryHostsFiles(mirror: string, registries: Readonly<Record<string, string>> = DEFAULT_MIRRORED_REGISTRIES): Record<string, string> {
+export function registryHostsFiles(
+  mirror: string,
+  registries: Readonly<Record<string, string>> = DEFAULT_MIRRORED_REGISTRIES,
+  upstreamFallback = false,
+): Record<string, string> {
   let url: URL;
   try {
     url = new URL(mirror);
@@ -129,8 +133,10 @@ export function registryHostsFiles(mirror: string, registries: Readonly<Record<s
   const files: Record<string, string> = {};
   for (const [registry, server] of Object.entries(registries)) {
     if (!/^[A-Za-z0-9.-]+(:\d+)?$/.test(registry)) throw new Error(`not a registry host name: "${registry}"`);
+    // Without the fallback the mirror is also the `server`: an image it lacks fails to pull instead of
+    // sending the node off to the real registry (nodes here have no way out, and tests must stay on loopback).
     files[`${registry}/hosts.toml`] = toToml({
-      server,
+      server: upstreamFallback ? server : url.origin,
       host: { [url.origin]: { capabilities: ['pull', 'resolve'] } },
     });
   }

@@ -48,6 +48,9 @@ export class WorkerHarness {
   readonly probes = new ManualProbes();
   readonly events: RecordedPodEvent[] = [];
   readonly hooks: string[] = [];
+  /** A hook whose command is `block` waits until this is called. */
+  releaseHooks: () => void = () => undefined;
+  private hookGate = new Promise<void>((r) => (this.releaseHooks = r));
   private server = new FakeCriServer(this.fakeRuntime);
   runtime!: ContainerRuntime;
   workers!: PodWorkers;
@@ -95,6 +98,7 @@ export class WorkerHarness {
       },
       runHook: async (_pod, c, _id, handler) => {
         this.hooks.push(`${c.name}:${handler.exec?.command?.join(' ')}`);
+        if (handler.exec?.command?.[0] === 'block') await this.hookGate;
         return handler.exec?.command?.includes('fail') ? 'hook failed' : undefined;
       },
       hostIPs: ['192.0.2.10'],

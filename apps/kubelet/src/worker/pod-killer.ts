@@ -64,6 +64,13 @@ export async function killPod(pod: Pod, d: PodSyncDeps, graceSeconds?: number): 
   d.probes.removePod(uid);
 }
 
+/** Asks the runtime again to stop the pod's running containers, now with a shorter grace period (no hooks). */
+export async function shortenStops(pod: Pod, d: PodSyncDeps, graceSeconds: number): Promise<void> {
+  const rs = await podRuntimeStatus(d.runtime, pod.metadata.uid!).catch(() => undefined);
+  const timeout = Math.max(minimumGracePeriodSeconds, graceSeconds);
+  await Promise.all((rs?.containers ?? []).filter((c) => c.state === 'CONTAINER_RUNNING').map((c) => d.runtime.stopContainer(c.id, timeout).catch(() => undefined)));
+}
+
 /** Removes every container and sandbox of a pod that is gone, and its volumes. */
 export async function removePodFromRuntime(uid: string, d: PodSyncDeps): Promise<void> {
   const rs = await podRuntimeStatus(d.runtime, uid);

@@ -17,6 +17,12 @@ function pod(name: string, spec: Partial<NonNullable<Pod['spec']>> = {}, meta: P
   } as Pod;
 }
 
+/** Polls (bounded, real time) until the condition holds: for steps that run through the gRPC fake. */
+async function until(what: string, cond: () => boolean): Promise<void> {
+  for (let i = 0; i < 400 && !cond(); i++) await new Promise((r) => setTimeout(r, 5));
+  if (!cond()) throw new Error(`timed out waiting for ${what}`);
+}
+
 async function stored(h: WorkerHarness, name: string): Promise<Pod> {
   return h.client.get<Pod>(pods, 'default', name);
 }
@@ -215,6 +221,19 @@ describe('pod workers against a fake CRI server', () => {
     await h.settle();
     expect(await h.runtime.listContainers()).toEqual([]);
     expect(await h.runtime.listPodSandbox()).toEqual([]);
+  });
+
+  it('a second delete with a shorter grace period cuts the termination in progress short', async () => {
+    const p = pod('slow', { containers: [{ name: 'app', image: 'docker.io/library/busybox:latest', imagePullPolicy: 'IfNotPresent', lifecycle: { preStop: { exec: { command: ['block'] } } } }] });
+    await run(p);
+    const base = await stored(h, 'slow');
+    h.workers.update({ ...base, metadata: { ...p.metadata, deletionTimestamp: '2024-05-01T10:01:00Z', deletionGracePeriodSeconds: 60 } });
+    await until('the preStop hook to start', () => h.hooks.includes('app:block'));
+    h.workers.update({ ...base, metadata: { ...p.metadata, deletionTimestamp: '2024-05-01T10:00:01Z', deletionGracePeriodSeconds: 1 } });
+    await until('a stop with the shorter grace', () => h.fakeRuntime.calls.some((c) => c.method === 'stopContainer'));
+    expect(h.fakeRuntime.calls.filter((c) => c.method === 'stopContainer').map((c) => c.args[1])).toEqual([2]);
+    h.releaseHooks();
+    await h.settle();
   });
 
   it('a restarted kubelet adopts running containers instead of recreating them', async () => {

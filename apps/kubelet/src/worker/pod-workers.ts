@@ -2,7 +2,7 @@ import { pods, type Pod } from '@skiff/api';
 import { isNotFound, type TimerHandle } from '@skiff/client';
 import { computePodStatus } from '../status/pod-status';
 import type { StatusManager } from '../status/status-manager';
-import { collectDeadInstances, killPod, removePodFromRuntime } from './pod-killer';
+import { collectDeadInstances, killPod, podGracePeriodSeconds, removePodFromRuntime, shortenStops } from './pod-killer';
 import { newSyncState, syncRunningPod, type PodSyncState } from './pod-sync';
 import { podRuntimeStatus } from '../runtime/pod-runtime-status';
 import type { PodSyncDeps } from './sync-deps';
@@ -25,6 +25,8 @@ interface Worker {
   state: PodSyncState;
   busy?: Promise<void>;
   again: boolean;
+  /** The grace period the termination in progress stops containers with. */
+  killGraceSeconds?: number;
   timer?: TimerHandle;
 }
 
@@ -52,6 +54,12 @@ export class PodWorkers {
     if (w) {
       const wake = w.pod.metadata.deletionTimestamp !== pod.metadata.deletionTimestamp || JSON.stringify(w.pod.spec) !== JSON.stringify(pod.spec);
       w.pod = pod;
+      const grace = pod.metadata.deletionGracePeriodSeconds;
+      if (grace !== undefined && w.killGraceSeconds !== undefined && grace < w.killGraceSeconds) {
+        // A second delete with a shorter grace period cuts the termination in progress short, as in Kubernetes.
+        w.killGraceSeconds = grace;
+        void shortenStops(pod, this.d, grace);
+      }
       if (wake) this.wake(uid);
       return;
     }
@@ -191,7 +199,9 @@ export class PodWorkers {
   /** Stops the pod's containers within its grace period and reports their final state. */
   private async terminate(w: Worker): Promise<void> {
     if (w.lifecycle === 'terminated') return;
-    await killPod(w.pod, this.d);
+    w.killGraceSeconds = podGracePeriodSeconds(w.pod);
+    await killPod(w.pod, this.d, w.killGraceSeconds);
+    w.killGraceSeconds = undefined;
     w.lifecycle = 'terminated';
     const status = this.status(w, await podRuntimeStatus(this.d.runtime, w.pod.metadata.uid!));
     await this.o.statuses.setStatus(w.pod, status).catch(() => undefined);

@@ -139,7 +139,7 @@ async function main() {
     const registry = await TestRegistry.start({ dir: path.join(stateDir, 'registry'), port: await pickPort(Number(process.env.SKIFF_REGISTRY_PORT || 5000)) });
     stoppers.push(() => registry.stop());
     await require('../images/build-images.js').ensureImages({ registry: registry.url });
-    kubeletArgs.push('--runtime=containerd-managed', `--registry-mirror=${registry.url}`, `--pod-logs-dir=${path.join(stateDir, 'pod-logs')}`);
+    kubeletArgs.push('--runtime=containerd-managed', '--cluster-dns=10.96.0.10', `--registry-mirror=${registry.url}`, `--pod-logs-dir=${path.join(stateDir, 'pod-logs')}`);
     nodeKind = `containerd (images from the local registry ${registry.url})`;
   } else {
     kubeletArgs.push('--runtime=fake');
@@ -155,6 +155,21 @@ async function main() {
     stopAll(1);
   });
   components.push(['skiff-kubelet']);
+
+  // The service proxy needs iptables, so it runs with a real node only. NodePorts answer on loopback only.
+  if (isRoot) {
+    const proxy = spawn(process.execPath, [path.join(root, 'apps/proxy/bin/skiff-proxy.js'), `--kubeconfig=${kubeconfig}`, `--hostname-override=${nodeName}`, '--port=0', '--nodeport-addresses=127.0.0.0/8'], {
+      stdio: ['ignore', 'inherit', 'inherit'],
+      env: { ...process.env, SKIFF_LOG_FORMAT: process.env.SKIFF_LOG_FORMAT || 'text' },
+    });
+    children.push(proxy);
+    proxy.on('exit', (code) => {
+      if (stopping) return;
+      console.error(`skiff-proxy exited (${code}); stopping`);
+      stopAll(1);
+    });
+    components.push(['skiff-proxy']);
+  }
 
   console.log(`
 Skiff control plane is running.

@@ -44,8 +44,15 @@ export class IPRange {
   first(): string {
     return IPRange.toString(this.base + 1);
   }
-  random(): string {
-    return IPRange.toString(this.base + 1 + randomInt(0, this.size - 2));
+  /**
+   * A random usable address. Like Kubernetes, dynamic allocations prefer the range above a small static band
+   * (min(max(16, size/16), 256) addresses from the start), which the cluster's well-known Services
+   * (`kubernetes`, `kube-dns`) and hand-picked ClusterIPs use; `anywhere` takes the whole range.
+   */
+  random(anywhere = false): string {
+    const band = Math.min(Math.max(16, Math.floor(this.size / 16)), 256);
+    const upper = !anywhere && band < this.size - 2;
+    return IPRange.toString(this.base + 1 + (upper ? randomInt(band, this.size - 2) : randomInt(0, this.size - 2)));
   }
 }
 
@@ -120,7 +127,7 @@ export class ServiceAllocator implements ServerStrategy {
       return false;
     }
     let ip = this.ipRange.random();
-    for (let i = 0; i < 16 && (await this.taken(ipKey(ip))); i++) ip = this.ipRange.random();
+    for (let i = 0; i < 16 && (await this.taken(ipKey(ip))); i++) ip = this.ipRange.random(i >= 8);
     this.claim(ipKey(ip), owner, compares, ops);
     spec.clusterIP = ip;
     spec.clusterIPs = [ip];

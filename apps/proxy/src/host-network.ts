@@ -11,6 +11,14 @@ export const nodeLocalDnsAddress = '169.254.20.10';
 /** Lets DNATed traffic from other interfaces reach 127.0.0.0/8 (NodePorts on localhost). */
 export const routeLocalnetSysctl = 'net.ipv4.conf.all.route_localnet';
 
+/*
+ * The service range needs no route of its own: pod traffic is DNATed in PREROUTING before routing, and the node's
+ * own in OUTPUT after a first lookup that any route (the default one) satisfies. What no rule DNATs would follow the
+ * default route off the node; the filter rule for --service-cluster-ip-range refuses it first. Routing the range to
+ * the pod bridge instead is worse: unanswered ARP makes such connections hang, and the ICMP redirects the node then
+ * sends to pods share a rate limit with the port-unreachables of REJECT rules, so refusals get lost.
+ */
+
 /** Bridged pod traffic must pass iptables, or a ClusterIP pointing at a pod on the same bridge hangs. */
 export const bridgeCallIptablesSysctl = 'net.bridge.bridge-nf-call-iptables';
 

@@ -48,6 +48,7 @@ async function main(): Promise<void> {
     informers,
     nodeName: o.nodeName,
     clusterCIDR: o.clusterCIDR,
+    serviceCIDRs: o.serviceCIDRs,
     nodePortAddresses: o.nodePortAddresses,
     minSyncPeriodMs: o.minSyncPeriodMs,
     syncPeriodMs: o.syncPeriodMs,

@@ -10,6 +10,7 @@ export interface ProxyOptions {
   bindAddress: string;
   port: number;
   clusterCIDR: string;
+  serviceCIDRs: string[];
   nodePortAddresses: string[];
   minSyncPeriodMs: number;
   syncPeriodMs: number;
@@ -52,6 +53,7 @@ export function proxyCommand(): Command {
     .option('--bind-address <ip>', 'address for /healthz and /metrics', ipv4Flag, '127.0.0.1')
     .option('--port <port>', 'port for /healthz and /metrics (0 picks a free one)', portFlag, 10256)
     .option('--cluster-cidr <cidr>', 'the pods\' address range: traffic to services from outside it is masqueraded', cidrFlag, '10.244.0.0/16')
+    .option('--service-cluster-ip-range <cidrs>', 'the ClusterIP ranges (the apiserver\'s): connections to an address or port in them that no Service holds are refused; "" turns this off', cidrListFlag, ['10.96.0.0/12'])
     .option('--nodeport-addresses <cidrs>', 'node addresses NodePorts answer on (default: every local address)', cidrListFlag, [])
     .option('--min-sync-period <duration>', 'changes within this period are applied in one sync', durationFlag, 1_000)
     .option('--sync-period <duration>', 'rules are re-rendered at least this often', durationFlag, 30_000)
@@ -77,6 +79,7 @@ export function parseProxyFlags(argv: readonly string[], out?: (text: string) =>
     bindAddress: o.bindAddress,
     port: o.port,
     clusterCIDR: o.clusterCidr,
+    serviceCIDRs: o.serviceClusterIpRange,
     nodePortAddresses: o.nodeportAddresses,
     minSyncPeriodMs: o.minSyncPeriod,
     syncPeriodMs: o.syncPeriod,

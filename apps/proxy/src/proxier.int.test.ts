@@ -155,6 +155,7 @@ describe('Proxier with iptables-legacy in a network namespace (root)', () => {
       informers,
       nodeName: 'node-1',
       clusterCIDR: '10.77.0.0/24',
+      serviceCIDRs: ['10.96.0.0/12'],
       nodePortAddresses: ['127.0.0.0/8'],
       minSyncPeriodMs: 100,
       localDns: { address: nodeLocalDnsAddress, port: 53 },
@@ -218,6 +219,12 @@ describe('Proxier with iptables-legacy in a network namespace (root)', () => {
   it('routes the kube-dns ClusterIP:53 to the node-local listener, from a pod and from the node', () => {
     expect(udp(pods.c.ns, '10.96.0.10', 53)).toBe(`dns answer for ${pods.c.ip}`);
     expect(udp(nodeNs, '10.96.0.10', 53)).toBe('dns answer for 10.77.0.1');
+  });
+
+  it('refuses connections to addresses and ports of the service range that no Service holds, from a pod and from the node', () => {
+    expect(get(pods.c.ns, 'http://10.96.0.99/', 1)).toEqual(['ECONNREFUSED']);
+    expect(get(pods.c.ns, 'http://10.96.0.50:81/', 1)).toEqual(['ECONNREFUSED']);
+    expect(get(nodeNs, 'http://10.96.0.99/', 1)).toEqual(['ECONNREFUSED']);
   });
 
   it('follows endpoint changes, and rejects connections once a service has no endpoints', async () => {

@@ -20,6 +20,8 @@ export interface ProxierOptions {
   clusterCIDR?: string;
   /** CIDRs whose local addresses answer NodePorts; empty or unset means every local address. */
   nodePortAddresses?: string[];
+  /** The ClusterIP ranges: connections to an address or port in them that no Service holds are rejected. */
+  serviceCIDRs?: string[];
   /** NodePorts also on 127.0.0.1 when the addresses allow it (kube-proxy's default; sets route_localnet). */
   localhostNodePorts?: boolean;
   /** Changes within this period are applied in one sync (default 1 s). */
@@ -123,6 +125,7 @@ export class Proxier {
       nodePortAddresses,
       localhostNodePorts: this.opts.localhostNodePorts ?? true,
       localDns: this.localDnsTarget(),
+      serviceCIDRs: this.opts.serviceCIDRs,
     };
   }
 

@@ -14,3 +14,4 @@ export * from './kubectl';
 export * from './kubelet';
 export * from './node-network';
 export * from './node-images';
+export * from './proxy';

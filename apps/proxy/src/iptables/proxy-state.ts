@@ -53,6 +53,11 @@ export interface ProxyState {
   /** NodePorts also answer on 127.0.0.0/8 (needs net.ipv4.conf.all.route_localnet=1). */
   localhostNodePorts: boolean;
   localDns?: LocalDnsTarget;
+  /**
+   * The ranges ClusterIPs come from. A new connection still addressed into them after the nat table (no Service port
+   * holds that address and port) is rejected, so it fails at once instead of following the default route off the node.
+   */
+  serviceCIDRs?: string[];
 }
 
 /** Whether NodePorts answer on loopback given the flags, as kube-proxy decides it. */

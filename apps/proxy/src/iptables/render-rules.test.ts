@@ -221,6 +221,17 @@ COMMIT
     expect(rulesOf(text, 'nat', 'SKIFF-NODEPORTS')).toEqual([]);
   });
 
+  it('refuses, after every service rule, connections into the service range that no Service port took', () => {
+    const { text, ruleCount } = renderRules(state([web({ port: 80 }), web({ name: 'idle', clusterIP: '10.96.0.21', endpoints: [] })], { serviceCIDRs: ['10.96.0.0/12', '10.112.0.0/16'] }));
+    expect(rulesOf(text, 'filter', 'SKIFF-SERVICES')).toEqual([
+      '-A SKIFF-SERVICES -m comment --comment "default/idle:http has no endpoints" -m tcp -p tcp -d 10.96.0.21 --dport 80 -j REJECT',
+      '-A SKIFF-SERVICES -m comment --comment "skiff service IP or port that no Service holds" -d 10.96.0.0/12 -j REJECT',
+      '-A SKIFF-SERVICES -m comment --comment "skiff service IP or port that no Service holds" -d 10.112.0.0/16 -j REJECT',
+    ]);
+    expect(ruleCount.filter).toBe(6);
+    expect(rulesOf(renderRules(state([web()])).text, 'filter', 'SKIFF-SERVICES')).toEqual([]);
+  });
+
   it('uses ready endpoints only, falling back to serving terminating ones when none is ready', () => {
     const mixed = [ep('10.244.1.2', { ready: false, serving: true, terminating: true }), ep('10.244.1.3'), ep('10.244.2.4', { ready: false, serving: false })];
     const { text } = renderRules(state([web({ endpoints: mixed })]));

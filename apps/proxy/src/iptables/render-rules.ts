@@ -41,6 +41,7 @@ const largeClusterEndpoints = 1000;
 
 const nodePortsComment = 'skiff service nodeports; NOTE: this must be the last rule in this chain';
 const localDnsComment = 'cluster DNS to the node-local listener';
+const serviceRangeComment = 'skiff service IP or port that no Service holds';
 const loopbackCIDR = '127.0.0.0/8';
 
 /** One table's restore section: chain declarations, rules, then deletions of stale chains. */
@@ -126,6 +127,10 @@ export function renderRules(state: ProxyState, existing: ExistingChains = { nat:
   const totalEndpoints = services.reduce((n, svc) => n + svc.endpoints.length, 0);
   const ctx: ServiceContext = { nat, filter, clusterCIDR: state.clusterCIDR, endpointComments: totalEndpoints <= largeClusterEndpoints };
   for (const svc of services) renderServicePort(svc, ctx);
+  // Last in the chain: the rules above have had their say about the service ports that exist.
+  for (const cidr of state.serviceCIDRs ?? []) {
+    filter.rule('-A', filterServicesChain, ...comment(serviceRangeComment), '-d', cidr, '-j', 'REJECT');
+  }
 
   renderNodePortsJump(nat, state, loopbackNodePorts);
 

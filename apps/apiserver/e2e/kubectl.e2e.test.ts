@@ -195,6 +195,21 @@ count: 1
     expect(typo.stderr).toContain('unknown field "spec.containers[0].imagee"');
   });
 
+  it('creates a role and a binding, prints them as kubectl does, and keeps roleRef immutable', async () => {
+    expect(await k.ok(['create', 'role', 'pod-reader', '--verb=get,list', '--resource=pods,pods/log'])).toContain('role.rbac.authorization.k8s.io/pod-reader created');
+    const bind = ['create', 'rolebinding', 'read-pods', '--role=pod-reader', '--user=alice', '--group=devs', '--serviceaccount=default:ci'];
+    expect(await k.ok(bind)).toContain('rolebinding.rbac.authorization.k8s.io/read-pods created');
+    const wide = await k.ok(['get', 'rolebindings', '-o', 'wide']);
+    expect(wide).toMatch(/^NAME\s+ROLE\s+AGE\s+USERS\s+GROUPS\s+SERVICEACCOUNTS$/m);
+    expect(wide).toMatch(/^read-pods\s+Role\/pod-reader\s+\d+s\s+alice\s+devs\s+default\/ci$/m);
+    expect(await k.ok(['get', 'roles'])).toMatch(/^pod-reader\s+\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/m);
+    const rules = JSON.parse(await k.ok(['get', 'role', 'pod-reader', '-o', 'jsonpath={.rules}']));
+    expect(rules).toEqual([{ apiGroups: [''], resources: ['pods', 'pods/log'], verbs: ['get', 'list'] }]);
+    const moved = await k.run(['patch', 'rolebinding', 'read-pods', '--type', 'merge', '-p', '{"roleRef":{"name":"other"}}']);
+    expect(moved.code).toBe(1);
+    expect(moved.stderr).toContain('cannot change roleRef');
+  });
+
   it('explains fields from the OpenAPI document', async () => {
     const out = await k.ok(['explain', 'pod.spec']);
     expect(out).toMatch(/KIND:\s+Pod/);

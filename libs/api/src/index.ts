@@ -25,6 +25,7 @@ export * from './discovery/v1';
 export * from './policy/v1';
 export * from './scheduling/v1';
 export * from './autoscaling/v1';
+export * from './rbac/v1';
 export * from './selectors';
 export * from './quantity';
 export * from './patch';

@@ -56,4 +56,15 @@ describe('discovery', () => {
     expect(eviction).toMatchObject({ group: 'policy', version: 'v1', kind: 'Eviction', verbs: ['create'] });
     expect(v1.body.resources.find((r: any) => r.name === 'pods')).toMatchObject({ shortNames: ['po'], categories: ['all'], namespaced: true });
   });
+
+  it('serves rbac.authorization.k8s.io/v1 with its four kinds, none in category all', async () => {
+    const rbac = await get('/apis/rbac.authorization.k8s.io/v1');
+    expect(rbac.body.resources.map((r: any) => [r.name, r.kind, r.namespaced])).toEqual([
+      ['clusterrolebindings', 'ClusterRoleBinding', false],
+      ['clusterroles', 'ClusterRole', false],
+      ['rolebindings', 'RoleBinding', true],
+      ['roles', 'Role', true],
+    ]);
+    for (const r of rbac.body.resources) expect(r.categories ?? []).toEqual([]);
+  });
 });

@@ -37,4 +37,20 @@ export const fixtures: Record<string, (name: string) => Record<string, unknown>>
     metadata: { name },
     spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'd' }, maxReplicas: 3 },
   }),
+  roles: (name) => ({ metadata: { name }, rules: [{ verbs: ['get', 'list'], apiGroups: [''], resources: ['pods', 'pods/log'], resourceNames: ['web'] }] }),
+  clusterroles: (name) => ({
+    metadata: { name, labels: { 'example.com/aggregate': 'true' } },
+    rules: [{ verbs: ['get'], nonResourceURLs: ['/healthz'] }],
+    aggregationRule: { clusterRoleSelectors: [{ matchLabels: { 'example.com/aggregate-to-x': 'true' } }] },
+  }),
+  rolebindings: (name) => ({
+    metadata: { name },
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'view' },
+    subjects: [{ kind: 'ServiceAccount', name: 'default', namespace: 'default' }, { apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'alice' }],
+  }),
+  clusterrolebindings: (name) => ({
+    metadata: { name },
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'view' },
+    subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: 'system:authenticated' }],
+  }),
 };

@@ -14,6 +14,7 @@ const kubernetesProtoFiles = [
   'api/policy-v1.proto',
   'api/scheduling-v1.proto',
   'api/autoscaling-v1.proto',
+  'api/rbac-v1.proto',
   'apimachinery/meta-v1.proto',
   'apimachinery/runtime.proto',
 ];

@@ -11,6 +11,7 @@ import * as objectMeta from '../meta/object-meta';
 import * as options from '../meta/options';
 import * as status from '../meta/status';
 import * as policyV1 from '../policy/v1';
+import * as rbacV1 from '../rbac/v1';
 import * as schedulingV1 from '../scheduling/v1';
 
 export const metaV1Package = 'io.k8s.apimachinery.pkg.apis.meta.v1';
@@ -37,6 +38,7 @@ const namedModules: [string, Record<string, unknown>][] = [
   [packageOf('discovery.k8s.io', 'v1'), discoveryV1],
   [packageOf('policy', 'v1'), policyV1],
   [packageOf('scheduling.k8s.io', 'v1'), schedulingV1],
+  [packageOf('rbac.authorization.k8s.io', 'v1'), rbacV1],
 ];
 
 /** A struct schema: an object with declared properties (maps use patternProperties instead). */

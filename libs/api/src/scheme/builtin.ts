@@ -5,6 +5,7 @@ import { coordinationV1Resources } from '../coordination/v1';
 import { coreV1Resources } from '../core/v1';
 import { discoveryV1Resources } from '../discovery/v1';
 import { policyV1Resources } from '../policy/v1';
+import { rbacV1Resources } from '../rbac/v1';
 import { schedulingV1Resources } from '../scheduling/v1';
 import { Scheme } from './scheme';
 import type { ResourceType } from './resource-type';
@@ -19,6 +20,7 @@ export const builtinResources: ResourceType<any>[] = [
   ...policyV1Resources,
   ...schedulingV1Resources,
   ...autoscalingV1Resources,
+  ...rbacV1Resources,
 ];
 
 export const builtinScheme = new Scheme(builtinResources);

@@ -59,7 +59,7 @@ describe('tablePrinterFor', () => {
     ['', 'ServiceAccount'], ['apps', 'Deployment'], ['apps', 'ReplicaSet'], ['apps', 'DaemonSet'], ['apps', 'StatefulSet'],
     ['apps', 'ControllerRevision'], ['batch', 'Job'], ['batch', 'CronJob'], ['discovery.k8s.io', 'EndpointSlice'],
     ['coordination.k8s.io', 'Lease'], ['policy', 'PodDisruptionBudget'], ['scheduling.k8s.io', 'PriorityClass'],
-    ['autoscaling', 'HorizontalPodAutoscaler'],
+    ['autoscaling', 'HorizontalPodAutoscaler'], ['rbac.authorization.k8s.io', 'RoleBinding'], ['rbac.authorization.k8s.io', 'ClusterRoleBinding'],
   ])('%s/%s prints one cell per column even for a bare object', (group, kind) => {
     const printer = tablePrinterFor(group, kind);
     expect(printer.columns[0].name === 'Name' || kind === 'Event').toBe(true);

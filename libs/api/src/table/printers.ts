@@ -5,6 +5,7 @@ import { defaultPrinter } from './default-printer';
 import { eventPrinter } from './event-printer';
 import { nodePrinter } from './node-printer';
 import { podPrinter } from './pod-printer';
+import { clusterRoleBindingPrinter, roleBindingPrinter } from './rbac-printers';
 import { horizontalPodAutoscalerPrinter, podDisruptionBudgetPrinter, priorityClassPrinter } from './policy-printers';
 import { endpointSlicePrinter, endpointsPrinter, servicePrinter } from './service-printers';
 import type { TablePrinter } from './table-printer';
@@ -33,6 +34,8 @@ const printers = new Map<string, TablePrinter<any>>([
   ['policy/PodDisruptionBudget', podDisruptionBudgetPrinter],
   ['scheduling.k8s.io/PriorityClass', priorityClassPrinter],
   ['autoscaling/HorizontalPodAutoscaler', horizontalPodAutoscalerPrinter],
+  ['rbac.authorization.k8s.io/RoleBinding', roleBindingPrinter],
+  ['rbac.authorization.k8s.io/ClusterRoleBinding', clusterRoleBindingPrinter],
 ]);
 
 /** The printer for a kind, or the Name / Created At printer for kinds without their own columns. */

@@ -84,6 +84,12 @@ export const isConfigMapKey = (v: string) => {
   return errs;
 };
 
+/** path.IsValidPathSegmentName: names that travel as one URL path segment (RBAC roles and bindings). */
+export function isPathSegmentName(v: string): string[] {
+  if (v === '.' || v === '..') return [`may not be '${v}'`];
+  return /[/%]/.test(v) ? [`may not contain '/' or '%'`] : [];
+}
+
 export function isPortNumber(n: number): boolean {
   return Number.isInteger(n) && n >= 1 && n <= 65535;
 }

@@ -1,7 +1,7 @@
 import type { ObjectMeta } from '../meta/object-meta';
 import type { NameRule } from '../scheme/resource-type';
 import { FieldPath, forbidden, invalid, required, type FieldError } from './field-errors';
-import { check, isDNS1035Label, isDNS1123Label, isDNS1123Subdomain, validateAnnotations, validateLabels } from './names';
+import { check, isDNS1035Label, isDNS1123Label, isDNS1123Subdomain, isPathSegmentName, validateAnnotations, validateLabels } from './names';
 
 function nameChecker(rule: NameRule): (v: string) => string[] {
   switch (rule) {
@@ -10,7 +10,7 @@ function nameChecker(rule: NameRule): (v: string) => string[] {
     case 'dns1035-label':
       return isDNS1035Label;
     case 'path-segment':
-      return (v) => (v === '.' || v === '..' ? [`may not be '${v}'`] : /[/%]/.test(v) ? [`may not contain '/' or '%'`] : []);
+      return isPathSegmentName;
     default:
       return isDNS1123Subdomain;
   }

@@ -1,5 +1,4 @@
-import { Kubectl, startControlPlane, waitFor, type TestControlPlane } from '@skiff/testing';
-import { FakeKubelet } from '../src/integration/fake-kubelet';
+import { FakeKubelet, Kubectl, startControlPlane, waitFor, type TestControlPlane } from '@skiff/testing';
 import { call } from '../src/integration/http';
 
 jest.setTimeout(180_000);

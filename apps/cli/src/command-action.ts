@@ -1,16 +1,16 @@
 import type { Command } from 'commander';
 import { CliContext, type GlobalOptions } from './cli-context';
-import { describeError } from './errors';
+import { CommandExitError, describeError } from './errors';
 
 /** Output sinks, so commands print through one place. */
 export const out = {
-  stdout: (text: string) => process.stdout.write(text),
-  stderr: (text: string) => process.stderr.write(text),
+  stdout: (text: string | Uint8Array) => process.stdout.write(text),
+  stderr: (text: string | Uint8Array) => process.stderr.write(text),
 };
 
 /**
  * Wraps a command's action: builds the CliContext from the global flags, runs the action, and turns any error
- * into one message on stderr and exit code 1 (kubectl's contract).
+ * into one message on stderr and exit code 1 (kubectl's contract); a remote command's exit code passes through.
  */
 export function commandAction<A extends unknown[]>(run: (ctx: CliContext, opts: any, ...args: A) => Promise<void> | void) {
   return async (...received: unknown[]) => {
@@ -23,7 +23,7 @@ export function commandAction<A extends unknown[]>(run: (ctx: CliContext, opts: 
     } catch (err) {
       const source = ctx.describeSource();
       out.stderr(describeError(err, source.server, source.kubeconfig) + '\n');
-      process.exitCode = 1;
+      process.exitCode = err instanceof CommandExitError ? err.exitCode : 1;
     } finally {
       ctx.close();
     }

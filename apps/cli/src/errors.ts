@@ -5,10 +5,20 @@ export class CliError extends Error {
   override name = 'CliError';
 }
 
+/** A remote command (exec, attach) that ended with a non-zero exit code: skiff exits with the same code. */
+export class CommandExitError extends Error {
+  override name = 'CommandExitError';
+
+  constructor(readonly exitCode: number) {
+    super(`command terminated with exit code ${exitCode}`);
+  }
+}
+
 /** What the user sees for a failed command: kubectl's `error: ...` line, made more specific where we can. */
 export function describeError(err: unknown, server?: string, kubeconfig?: string): string {
   if (err instanceof ApiError) return describeApiError(err);
   if (err instanceof CliError) return `error: ${err.message}`;
+  if (err instanceof CommandExitError) return err.message;
   const cause = (err as { cause?: { code?: string } })?.cause;
   const code = cause?.code ?? (err as { code?: string })?.code;
   if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EHOSTUNREACH' || code === 'ECONNRESET') {

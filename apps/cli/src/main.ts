@@ -7,7 +7,8 @@ import { registerDescribe } from './commands/describe';
 import { registerGet } from './commands/get';
 import { registerEdit } from './commands/edit';
 import { registerEvents } from './commands/events';
-import { registerLogsExec } from './commands/logs-exec';
+import { registerExecAttach } from './commands/exec-attach';
+import { registerLogs } from './commands/logs';
 import { registerNodeMaintenance } from './commands/node-maintenance';
 import { registerRollout } from './commands/rollout';
 import { registerRunExpose } from './commands/run-expose';
@@ -42,7 +43,8 @@ export function buildProgram(): Command {
   registerEvents(program);
   registerRollout(program);
   registerEdit(program);
-  registerLogsExec(program);
+  registerLogs(program);
+  registerExecAttach(program);
   registerInfo(program);
   return program;
 }

@@ -29,6 +29,22 @@ export interface RawResponse {
   body: string;
 }
 
+/** TLS settings of the client's connections, for a connection opened outside its agent (a WebSocket). */
+export interface ClientTlsSettings {
+  ca?: string;
+  cert?: string;
+  key?: string;
+  rejectUnauthorized: boolean;
+  servername?: string;
+}
+
+/** What a connection of one's own to the server needs: the full URL, the headers every request carries, the TLS settings. */
+export interface ConnectionSettings {
+  url: URL;
+  headers: Record<string, string>;
+  tls: ClientTlsSettings;
+}
+
 /** Extra time a watch gets beyond its server-side timeoutSeconds before the client gives up on a silent server. */
 const watchGraceMs = 30_000;
 
@@ -40,6 +56,7 @@ export class HttpKubeClient implements KubeClient {
   private readonly authorization?: string;
   private readonly requestTimeoutMs: number;
   private readonly userAgent: string;
+  private readonly tls: ClientTlsSettings;
 
   constructor(readonly config: ClientConfig, opts: HttpKubeClientOptions = {}) {
     this.base = new URL(config.server);
@@ -48,16 +65,14 @@ export class HttpKubeClient implements KubeClient {
     }
     const secure = this.base.protocol === 'https:';
     this.transport = secure ? https : http;
-    this.agent = secure
-      ? new https.Agent({
-          keepAlive: true,
-          ca: config.caData,
-          cert: config.certData,
-          key: config.keyData,
-          rejectUnauthorized: !config.insecureSkipTLSVerify,
-          servername: config.tlsServerName,
-        })
-      : new http.Agent({ keepAlive: true });
+    this.tls = {
+      ca: config.caData,
+      cert: config.certData,
+      key: config.keyData,
+      rejectUnauthorized: !config.insecureSkipTLSVerify,
+      servername: config.tlsServerName,
+    };
+    this.agent = secure ? new https.Agent({ keepAlive: true, ...this.tls }) : new http.Agent({ keepAlive: true });
     if (config.token) this.authorization = `Bearer ${config.token}`;
     else if (config.username !== undefined) {
       this.authorization = `Basic ${Buffer.from(`${config.username}:${config.password ?? ''}`).toString('base64')}`;
@@ -181,6 +196,29 @@ export class HttpKubeClient implements KubeClient {
       extra['Content-Type'] = typeof body === 'object' && !Buffer.isBuffer(body) ? 'application/json' : 'text/plain';
     }
     return this.send(method, path, payload, extra);
+  }
+
+  /**
+   * A request whose reply is handed over unread once its headers arrive, whatever its status: for bodies that
+   * stream for as long as the server likes (followed logs). Only the wait for the headers has a deadline.
+   */
+  streamRequest(method: string, path: string, headers: Record<string, string> = {}): Promise<http.IncomingMessage> {
+    return new Promise((resolve, reject) => {
+      const req = this.transport.request(this.url(path), { method, agent: this.agent, headers: { ...this.headers(), ...headers } });
+      req.setTimeout(this.requestTimeoutMs, () => req.destroy(new Error(`no reply within ${this.requestTimeoutMs} ms`)));
+      req.on('error', (err) => reject(new Error(`${method} ${path}: ${err.message}`, { cause: err })));
+      req.on('response', (res) => {
+        req.setTimeout(0);
+        resolve(res);
+      });
+      req.end();
+    });
+  }
+
+  /** The URL, auth headers and TLS settings for a connection this client does not make itself (a WebSocket upgrade). */
+  connectionTo(path: string): ConnectionSettings {
+    const { Accept: _accept, ...headers } = this.headers();
+    return { url: this.url(path), headers, tls: { ...this.tls } };
   }
 
   /** Closes idle keep-alive connections so a program can exit. */

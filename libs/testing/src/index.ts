@@ -12,6 +12,7 @@ export * from './registry';
 export * from './scheduler';
 export * from './kubectl';
 export * from './kubelet';
+export * from './fake-kubelet';
 export * from './node-network';
 export * from './node-images';
 export * from './proxy';

@@ -1,7 +1,6 @@
 import http from 'node:http';
-import { startControlPlane, waitFor, type TestControlPlane } from '@skiff/testing';
+import { FakeKubelet, startControlPlane, waitFor, type TestControlPlane } from '@skiff/testing';
 import WebSocket from 'ws';
-import { FakeKubelet } from './fake-kubelet';
 import { call } from './http';
 
 jest.setTimeout(120_000);

@@ -13,7 +13,7 @@ export interface RecordedRequest {
 const status = (code: number, reason: string, message: string) => ({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code });
 
 /**
- * A stand-in kubelet for the apiserver's tests, speaking the kubelet's wire protocol on loopback: container
+ * A stand-in kubelet for tests that run no containers (the apiserver's, the CLI's), speaking the kubelet's wire protocol on loopback: container
  * logs (a fixed text; followed logs wait for `endFollowedLogs()`), exec as real local processes over the
  * v5/v4 WebSocket channel protocol (attach reaches a `cat`), and /healthz for node proxy checks. It records every request it gets.
  */
@@ -46,6 +46,23 @@ export class FakeKubelet {
   async start(): Promise<number> {
     await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
     return (this.server.address() as AddressInfo).port;
+  }
+
+  /**
+   * Creates the Node `name` on the apiserver at `apiserverUrl` with this kubelet's loopback address and port, as
+   * a kubelet registers itself, so pods bound to it have their logs and exec served here. Call after start().
+   */
+  async registerNode(apiserverUrl: string, name: string): Promise<void> {
+    const port = (this.server.address() as AddressInfo | null)?.port;
+    if (!port) throw new Error('the fake kubelet is not listening: call start() first');
+    const send = async (method: string, path: string, body: unknown, contentType: string) => {
+      const res = await fetch(`${apiserverUrl}${path}`, { method, headers: { 'Content-Type': contentType }, body: JSON.stringify(body) });
+      const text = await res.text();
+      if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
+    };
+    await send('POST', '/api/v1/nodes', { apiVersion: 'v1', kind: 'Node', metadata: { name } }, 'application/json');
+    const status = { addresses: [{ type: 'InternalIP', address: '127.0.0.1' }], daemonEndpoints: { kubeletEndpoint: { Port: port } } };
+    await send('PATCH', `/api/v1/nodes/${encodeURIComponent(name)}/status`, { status }, 'application/merge-patch+json');
   }
 
   async stop(): Promise<void> {

@@ -1,0 +1,13 @@
+export * from './user';
+export * from './request-attributes';
+export * from './authorizer';
+export * from './privileged-groups';
+export * from './rule-matching';
+export * from './rbac-source';
+export * from './rbac-index';
+export * from './rbac-authorizer';
+export * from './authorize';
+export * from './forbidden';
+export * from './aggregation';
+export { describeSubject, subjectKey } from './subject-match';
+export * from './bootstrap-policy/default-policy';

@@ -2,6 +2,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { createLogger } from '@skiff/logging';
 import { Apiserver } from './server/apiserver';
 import { IPRange, PortRange } from './registry/service-allocations';
+import { loadEncryptionConfig, type EncryptionConfiguration } from './storage/encryption-config';
 
 function port(v: string): number {
   const n = Number(v);
@@ -40,6 +41,7 @@ async function main(): Promise<void> {
     .option('--event-ttl <duration>', 'how long Events are kept', seconds, 3600)
     .option('--compaction-interval <duration>', 'how often etcd history is compacted (0 disables)', seconds, 300)
     .option('--watch-bookmark-interval <duration>', 'how often watches that allow bookmarks get one', seconds, 60)
+    .option('--encryption-provider-config <file>', 'EncryptionConfiguration (YAML or JSON) saying which resources are encrypted in etcd, and how')
     .option('--kubeconfig <path>', 'accepted for symmetry with the other programs; the apiserver needs none')
     .option('--v <level>', 'log verbosity: 0 info, 4+ debug', '0')
     .showHelpAfterError(false)
@@ -52,6 +54,15 @@ async function main(): Promise<void> {
     process.exit(code === 0 ? 0 : 2);
   }
   const o = program.opts();
+  let encryption: EncryptionConfiguration | undefined;
+  if (o.encryptionProviderConfig !== undefined) {
+    try {
+      encryption = loadEncryptionConfig(o.encryptionProviderConfig);
+    } catch (e) {
+      process.stderr.write(`skiff-apiserver: ${o.encryptionProviderConfig}: ${(e as Error).message}\n`);
+      process.exit(2);
+    }
+  }
   const logger = createLogger('apiserver', Number(o.v) >= 4 ? 'debug' : 'info');
   const server = new Apiserver({
     etcdServers: o.etcdServers,
@@ -62,6 +73,7 @@ async function main(): Promise<void> {
     eventTTLSeconds: o.eventTtl,
     compactionIntervalMs: o.compactionInterval * 1000,
     bookmarkIntervalMs: o.watchBookmarkInterval * 1000,
+    encryption,
     logger,
   });
   let port_: number;

@@ -78,6 +78,8 @@ export function fromStorage(e: unknown, t: Res, name: string): unknown {
       return gone(e.message);
     case 'TooLarge':
       return tooLarge(`etcd rejected the object as too large: ${e.message}`);
+    case 'Internal':
+      return internal(`Internal error occurred: ${e.message}`);
     default:
       return unavailable(e.message);
   }

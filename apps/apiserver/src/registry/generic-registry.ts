@@ -57,7 +57,7 @@ export class GenericRegistry {
     return found.obj;
   }
 
-  private async read(namespace: string | undefined, name: string): Promise<{ obj: KObject; modRevision: number } | undefined> {
+  private async read(namespace: string | undefined, name: string): Promise<{ obj: KObject; modRevision: number; stale: boolean } | undefined> {
     let res;
     try {
       res = await this.store.get(this.key(namespace, name));
@@ -65,7 +65,7 @@ export class GenericRegistry {
       throw fromStorage(e, this.type, name);
     }
     if (!res.kv) return undefined;
-    return { obj: decodeStored(res.kv.value, res.kv.modRevision), modRevision: res.kv.modRevision };
+    return { obj: decodeStored(res.kv.value, res.kv.modRevision), modRevision: res.kv.modRevision, stale: !!res.kv.stale };
   }
 
   private validate(obj: KObject, old?: KObject, subresource?: string): void {
@@ -164,8 +164,9 @@ export class GenericRegistry {
       try {
         const { extras } = ctx.dryRun ? { extras: {} } : ((await this.strategy.updateExtras?.(next, old)) ?? { extras: {} });
         const encoded = encodeForStorage(next);
-        // A write that changes nothing keeps the resourceVersion: kubectl reports "(no change)".
-        if (encoded === encodeForStorage(old)) return old;
+        // A write that changes nothing keeps the resourceVersion: kubectl reports "(no change)". A value stored with
+        // an old encryption key is written anyway, which is how `kubectl replace` moves Secrets to a new key.
+        if (encoded === encodeForStorage(old) && !found.stale) return old;
         if (ctx.dryRun) return next;
         if (this.finalizedAway(next)) return await this.remove(namespace, name, next, found.modRevision);
         const key = this.key(namespace, name);

@@ -18,8 +18,10 @@ import { StatusError, internal } from '../handlers/status-error';
 import { GenericRegistry } from '../registry/generic-registry';
 import { LeaseReuse } from '../registry/lease-reuse';
 import { IPRange, PortRange, ServiceAllocator } from '../registry/service-allocations';
+import type { EncryptionConfiguration } from '../storage/encryption-config';
 import { EtcdStore } from '../storage/etcd-store';
 import { decodeStored } from '../storage/keys';
+import { EncryptionAtRest } from '../storage/value-transformer';
 import { objectOf, WatchCache } from '../storage/watch-cache';
 import { bootstrapCluster } from './bootstrap';
 import { Compactor } from './compactor';
@@ -36,6 +38,8 @@ export interface ApiserverOptions {
   eventTTLSeconds: number;
   compactionIntervalMs: number;
   bookmarkIntervalMs?: number;
+  /** `--encryption-provider-config`: which resources are encrypted in etcd, and how. */
+  encryption?: EncryptionConfiguration;
   logger: Logger;
   scheme?: Scheme;
 }
@@ -54,7 +58,9 @@ export class Apiserver {
   constructor(private readonly opts: ApiserverOptions) {
     const scheme = opts.scheme ?? builtinScheme;
     const metrics = new ApiserverMetrics();
-    const store = new EtcdStore(opts.etcdServers, opts.logger, metrics);
+    const encryption = opts.encryption ? new EncryptionAtRest(opts.encryption, scheme.all) : undefined;
+    if (encryption) opts.logger.info('encryption at rest', { prefixes: encryption.coveredPrefixes });
+    const store = new EtcdStore(opts.etcdServers, opts.logger, metrics, encryption);
     const services = new ServiceAllocator(store, new IPRange(opts.serviceClusterIPRange), new PortRange(opts.serviceNodePortRange));
     const leases = new LeaseReuse(store);
     const registries = new Map<ResourceType, GenericRegistry>();

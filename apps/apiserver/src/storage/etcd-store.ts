@@ -3,12 +3,15 @@ import { noop } from 'cockatiel';
 import type { Logger } from '@skiff/logging';
 import { StorageError } from './storage-error';
 import type { ApiserverMetrics } from '../server/metrics';
+import type { ValueTransformer } from './value-transformer';
 
 export interface KeyValue {
   key: string;
   value: Buffer;
   modRevision: number;
   createRevision: number;
+  /** Read with an encryption provider or key other than the current first one: a write should store it anew. */
+  stale?: boolean;
 }
 
 export interface RangeResult {
@@ -36,10 +39,6 @@ const callTimeoutMs = 10_000;
 // etcd's default request limit is 1.5 MiB; pages keep range responses far below grpc's 4 MiB.
 const pageSize = 500;
 
-function toKV(kv: IKeyValue): KeyValue {
-  return { key: kv.key.toString(), value: kv.value, modRevision: Number(kv.mod_revision), createRevision: Number(kv.create_revision) };
-}
-
 function prefixEnd(prefix: string): Buffer {
   const b = Buffer.from(prefix);
   const end = Buffer.from(b);
@@ -63,6 +62,8 @@ export class EtcdStore {
     endpoints: string[],
     private readonly logger: Logger,
     private readonly metrics?: ApiserverMetrics,
+    /** Encryption at rest; every value written or read under the keys it covers passes through it, and nothing else. */
+    private readonly transformer?: ValueTransformer,
   ) {
     this.client = new Etcd3({
       hosts: endpoints,
@@ -84,6 +85,23 @@ export class EtcdStore {
     }
   }
 
+  /** etcd's key-value with its value read back through the transformer; `raw` for the empty value of a delete event. */
+  private toKV(kv: IKeyValue, raw = false): KeyValue {
+    const key = kv.key.toString();
+    const out: KeyValue = { key, value: kv.value, modRevision: Number(kv.mod_revision), createRevision: Number(kv.create_revision) };
+    if (this.transformer && !raw) {
+      let r;
+      try {
+        r = this.transformer.fromStorage(key, kv.value);
+      } catch (e) {
+        throw new StorageError('Internal', `unable to transform key ${JSON.stringify(key)}: ${(e as Error).message}`, key);
+      }
+      out.value = r.value;
+      if (r.stale) out.stale = true;
+    }
+    return out;
+  }
+
   private translate(e: unknown): StorageError {
     if (e instanceof StorageError) return e;
     const msg = e instanceof Error ? e.message : String(e);
@@ -96,7 +114,7 @@ export class EtcdStore {
     const res = await this.call('get', (deadline) =>
       this.client.kv.range({ key: Buffer.from(key), ...(revision ? { revision } : {}) }, { deadline }),
     );
-    return { kv: res.kvs[0] ? toKV(res.kvs[0]) : undefined, revision: Number(res.header.revision) };
+    return { kv: res.kvs[0] ? this.toKV(res.kvs[0]) : undefined, revision: Number(res.header.revision) };
   }
 
   /** One page of a prefix, starting at `startKey` (inclusive), read at `revision` (0 = latest). */
@@ -112,7 +130,7 @@ export class EtcdStore {
         { deadline },
       ),
     );
-    return { kvs: res.kvs.map(toKV), revision: Number(res.header.revision), more: res.more };
+    return { kvs: res.kvs.map((kv) => this.toKV(kv)), revision: Number(res.header.revision), more: res.more };
   }
 
   /** The whole prefix at one revision, read page by page. */
@@ -152,7 +170,8 @@ export class EtcdStore {
   }
 
   private putOp(key: string, value: Buffer | string, lease?: string): IRequestOp {
-    return { request_put: { key: Buffer.from(key), value: Buffer.from(value), ...(lease ? { lease } : {}) } };
+    const plain = Buffer.from(value);
+    return { request_put: { key: Buffer.from(key), value: this.transformer ? this.transformer.toStorage(key, plain) : plain, ...(lease ? { lease } : {}) } };
   }
 
   private modGuard(key: string, modRevision: number): ICompare {
@@ -227,14 +246,20 @@ export class EtcdStore {
         return;
       }
       if (!res.events?.length) return;
-      onEvents(
-        res.events.map((e) => ({
-          kind: e.type === 'Delete' ? 'delete' : 'put',
-          kv: toKV(e.kv),
-          prev: e.prev_kv ? toKV(e.prev_kv) : undefined,
-          revision: Number(e.kv.mod_revision),
-        })),
-      );
+      try {
+        onEvents(
+          res.events.map((e) => ({
+            kind: e.type === 'Delete' ? 'delete' : 'put',
+            kv: this.toKV(e.kv, e.type === 'Delete'),
+            prev: e.prev_kv ? this.prevKV(e.prev_kv) : undefined,
+            revision: Number(e.kv.mod_revision),
+          })),
+        );
+      } catch (e) {
+        // A value this apiserver cannot decrypt or decode ends the watch, as in Kubernetes, instead of the process;
+        // the watch cache reloads from a list.
+        fail(e instanceof StorageError ? e : new StorageError('Internal', `watch of ${prefix}: ${(e as Error).message}`));
+      }
     });
     watcher.on('error', (err: Error) => fail(this.translate(err)));
     return {
@@ -244,6 +269,15 @@ export class EtcdStore {
         watcher?.cancel().catch(() => undefined);
       },
     };
+  }
+
+  /** A watch event's previous value; one that cannot be read is left out (deleting such a key from etcd is the documented remedy). */
+  private prevKV(kv: IKeyValue): KeyValue | undefined {
+    try {
+      return this.toKV(kv);
+    } catch {
+      return undefined;
+    }
   }
 
   close(): void {

@@ -1,5 +1,5 @@
 /** Failures of the storage layer, mapped to HTTP Status responses by the handlers. */
-export type StorageErrorKind = 'NotFound' | 'AlreadyExists' | 'Conflict' | 'Unavailable' | 'Compacted' | 'TooLarge';
+export type StorageErrorKind = 'NotFound' | 'AlreadyExists' | 'Conflict' | 'Unavailable' | 'Compacted' | 'TooLarge' | 'Internal';
 
 export class StorageError extends Error {
   constructor(

@@ -17,6 +17,7 @@ import { registerInfo } from './commands/info';
 import { registerLabelAnnotate } from './commands/metadata-edit';
 import { registerPatchScale } from './commands/patch-scale';
 import { registerWhy } from './commands/why';
+import { registerUpDown } from './commands/up-down';
 
 /** The `skiff` program: kubectl's global flags and verbs. */
 export function buildProgram(): Command {
@@ -46,6 +47,7 @@ export function buildProgram(): Command {
   registerLogs(program);
   registerExecAttach(program);
   registerInfo(program);
+  registerUpDown(program);
   return program;
 }
 

@@ -1,0 +1,189 @@
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { freePort, kubectlBinary, leftoverProxyState, linkExists, podMasqueradeRules, routeExists, waitFor } from '@skiff/testing';
+
+/**
+ * `skiff up --detach` brings up a whole cluster on a real node (containerd, runc, CNI, the local registry, the proxy)
+ * in a temp data dir on free ports; the admin kubeconfig works with the real kubectl; a crashed component comes back;
+ * `skiff down --wipe` leaves no process, bridge, iptables rule, namespace or data behind. Needs root.
+ */
+jest.setTimeout(180_000);
+
+const skiffBin = path.join(__dirname, '..', 'bin', 'skiff.js');
+// A pod range and bridge no other test uses (they use 10.244.2xx.0/24 up to 237 and 250+, and skkl*/skpx*/skbench* bridges).
+const podCIDR = '10.244.241.0/24';
+const bridge = 'skup241';
+const nodeName = `skup-${process.pid}`;
+const routeLocalnetFile = '/proc/sys/net/ipv4/conf/all/route_localnet';
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function run(file: string, args: string[], timeoutMs = 120_000): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(file, args, { timeout: timeoutMs, env: { ...process.env, HOME: os.tmpdir() } }, (err, stdout, stderr) => {
+      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0;
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+function processesMentioning(text: string): number[] {
+  const found: number[] = [];
+  for (const entry of fs.readdirSync('/proc')) {
+    const pid = Number(entry);
+    if (!Number.isInteger(pid) || pid === process.pid) continue;
+    try {
+      if (fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(text)) found.push(pid);
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return found;
+}
+
+function alive(pid: number): boolean {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return !/^[ZX]/.test(stat.slice(stat.lastIndexOf(')') + 2));
+  } catch {
+    return false;
+  }
+}
+
+function netnsList(): string[] {
+  return fs.existsSync('/var/run/netns') ? fs.readdirSync('/var/run/netns') : [];
+}
+
+describe('skiff up --detach / skiff down --wipe on a real node', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'skiff-up-'));
+  const kubeconfig = path.join(dir, 'admin.kubeconfig');
+  const routeLocalnetBefore = fs.readFileSync(routeLocalnetFile, 'utf8').trim();
+  const netnsBefore = netnsList();
+  let upArgs: string[];
+  const pids = new Set<number>();
+
+  const status = () => JSON.parse(fs.readFileSync(path.join(dir, 'status.json'), 'utf8')) as { supervisor: { pid: number }; phase: string; components: Record<string, { pid: number }> };
+  const kubectl = (args: string[]) => run(kubectlBinary(), [`--kubeconfig=${kubeconfig}`, `--cache-dir=${path.join(os.tmpdir(), `skup-kubectl-${process.pid}`)}`, ...args], 30_000);
+  const recordPids = () => {
+    const s = status();
+    pids.add(s.supervisor.pid);
+    for (const c of Object.values(s.components)) pids.add(c.pid);
+    for (const pid of processesMentioning(dir)) pids.add(pid);
+  };
+
+  beforeAll(async () => {
+    if (process.getuid?.() !== 0) throw new Error('this test runs a real node and needs root');
+    if (routeExists(podCIDR) || linkExists(bridge)) throw new Error(`${podCIDR} or ${bridge} is in use already (another run of this test?)`);
+    upArgs = [
+      'up',
+      '--detach',
+      `--data-dir=${dir}`,
+      `--api-port=${await freePort()}`,
+      `--etcd-port=${await freePort()}`,
+      `--registry-port=${await freePort()}`,
+      `--node-name=${nodeName}`,
+      `--pod-cidr=${podCIDR}`,
+      `--cni-bridge=${bridge}`,
+    ];
+  });
+
+  afterAll(async () => {
+    // Only after a failure is anything left; the wipe is what the last test checks.
+    if (fs.existsSync(dir)) await run(process.execPath, [skiffBin, 'down', '--wipe', `--data-dir=${dir}`]);
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.rmSync(path.join(os.tmpdir(), `skup-kubectl-${process.pid}`), { recursive: true, force: true });
+  });
+
+  it('returns once the cluster is Ready, with every component started and the admin kubeconfig written', async () => {
+    const up = await run(process.execPath, [skiffBin, ...upArgs]);
+    // On failure the supervisor's output (relayed to stdout) says why.
+    expect({ code: up.code, stderr: up.stderr, stdout: up.code ? up.stdout : '' }).toEqual({ code: 0, stderr: '', stdout: '' });
+    for (const component of ['etcd', 'registry', 'apiserver', 'scheduler', 'controller-manager', 'proxy', 'kubelet']) {
+      expect(up.stdout).toMatch(new RegExp(`^  ${component} +ready `, 'm'));
+    }
+    expect(up.stdout).toMatch(/^Ready in \d+\.\d s\.$/m);
+    expect(up.stdout).toContain(`export KUBECONFIG=${kubeconfig}`);
+    expect(up.stdout).toContain('Running in the background');
+    expect(status().phase).toBe('ready');
+    expect(Object.keys(status().components).sort()).toEqual(['apiserver', 'controller-manager', 'etcd', 'kubelet', 'proxy', 'registry', 'scheduler']);
+    for (const component of Object.keys(status().components)) expect(fs.statSync(path.join(dir, 'logs', `${component}.log`)).size).toBeGreaterThan(0);
+    recordPids();
+  });
+
+  it('refuses a second skiff up on the same data directory', async () => {
+    const second = await run(process.execPath, [skiffBin, ...upArgs]);
+    expect(second.code).toBe(1);
+    expect(second.stderr).toContain(`error: skiff up is already running on ${dir} (pid ${status().supervisor.pid})`);
+  });
+
+  it('shows the node Ready to kubectl and runs a busybox pod on it', async () => {
+    const nodes = await kubectl(['get', 'nodes', '-o', 'jsonpath={range .items[*]}{.metadata.name} {.status.conditions[?(@.type=="Ready")].status}{"\\n"}{end}']);
+    expect(nodes.stdout.trim()).toBe(`${nodeName} True`);
+    const created = await kubectl(['run', 'sleeper', '--image=busybox', '--restart=Never', '--', 'sleep', '3600']);
+    expect(created.stdout).toContain('pod/sleeper created');
+    await waitFor(async () => (await kubectl(['get', 'pod', 'sleeper', '-o', 'jsonpath={.status.phase}'])).stdout === 'Running', { timeoutMs: 60_000, intervalMs: 250, what: 'pod sleeper to run' });
+    const ip = (await kubectl(['get', 'pod', 'sleeper', '-o', 'jsonpath={.status.podIP}'])).stdout;
+    expect(ip).toMatch(/^10\.244\.241\.\d+$/);
+    recordPids();
+  });
+
+  it('restarts a component that crashes and says so in its log', async () => {
+    const crashed = status().components.scheduler.pid;
+    process.kill(crashed, 'SIGKILL');
+    const restarted = await waitFor(
+      () => {
+        const pid = status().components.scheduler?.pid;
+        return pid !== undefined && pid !== crashed && fs.readFileSync(path.join(dir, 'logs', 'supervisor.log'), 'utf8').includes('scheduler is running again') ? pid : undefined;
+      },
+      { timeoutMs: 30_000, intervalMs: 100, what: 'the scheduler to be restarted' },
+    );
+    expect(alive(restarted)).toBe(true);
+    expect(fs.readFileSync(path.join(dir, 'logs', 'supervisor.log'), 'utf8')).toMatch(new RegExp(`scheduler \\(pid ${crashed}\\) was killed by SIGKILL after [\\d.]+ s; restarting it in 1\\.0 s`));
+    recordPids();
+  });
+
+  it('down stops every component but keeps the data and the pods, which the next up adopts', async () => {
+    const first = status();
+    const firstPids = [first.supervisor.pid, ...Object.values(first.components).map((c) => c.pid)];
+    const pod = JSON.parse((await kubectl(['get', 'pod', 'sleeper', '-o', 'json'])).stdout) as { status: { podIP: string; containerStatuses: Array<{ containerID: string }> } };
+    const down = await run(process.execPath, [skiffBin, 'down', `--data-dir=${dir}`]);
+    expect({ code: down.code, stderr: down.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(down.stdout).toContain('Stopped. The pods keep running');
+    expect(firstPids.filter(alive)).toEqual([]);
+    expect(status().phase).toBe('stopped');
+    // What is left is the pod itself, under its shim.
+    const left = processesMentioning(dir).map((pid) => fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0]);
+    expect(left.length).toBeGreaterThan(0);
+    for (const command of left) expect(path.basename(command)).toBe('containerd-shim-runc-v2');
+
+    const again = await run(process.execPath, [skiffBin, ...upArgs]);
+    expect({ code: again.code, stderr: again.stderr, stdout: again.code ? again.stdout : '' }).toEqual({ code: 0, stderr: '', stdout: '' });
+    const adopted = JSON.parse((await kubectl(['get', 'pod', 'sleeper', '-o', 'json'])).stdout) as typeof pod & { status: { phase: string; containerStatuses: Array<{ restartCount: number }> } };
+    expect(adopted.status.phase).toBe('Running');
+    expect(adopted.status.podIP).toBe(pod.status.podIP);
+    expect(adopted.status.containerStatuses[0]).toMatchObject({ containerID: pod.status.containerStatuses[0].containerID, restartCount: 0 });
+    recordPids();
+  });
+
+  it('down --wipe leaves no process, pod network, proxy rule, namespace or data behind', async () => {
+    const down = await run(process.execPath, [skiffBin, 'down', '--wipe', `--data-dir=${dir}`]);
+    expect({ code: down.code, stderr: down.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(down.stdout).toContain(`Deleted ${dir}.`);
+    expect(pids.size).toBeGreaterThanOrEqual(9);
+    expect([...pids].filter(alive)).toEqual([]);
+    expect(processesMentioning(dir)).toEqual([]);
+    expect(linkExists(bridge)).toBe(false);
+    expect(routeExists(podCIDR)).toBe(false);
+    expect(podMasqueradeRules(podCIDR)).toEqual([]);
+    expect(leftoverProxyState()).toEqual({ rules: [], dnsAddress: false });
+    expect(fs.readFileSync(routeLocalnetFile, 'utf8').trim()).toBe(routeLocalnetBefore);
+    expect(netnsList().filter((n) => !netnsBefore.includes(n))).toEqual([]);
+    expect(fs.existsSync(dir)).toBe(false);
+  });
+});

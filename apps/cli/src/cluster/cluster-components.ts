@@ -1,0 +1,169 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { HttpKubeClient } from '@skiff/client';
+import type { ClusterAccess } from './cluster-access';
+import { programScript, type ClusterPaths } from './cluster-paths';
+import type { ClusterSettings } from './cluster-settings';
+import { commandLine, identify, terminateProcess } from './process-identity';
+import { waitForApiserverReady, waitForHttpOk, waitForListening, waitForNodeReady } from './readiness';
+import type { ProcessSpec } from './supervisor';
+
+/** The kube-dns Service's address (the tenth of the default service range), which pods get as their resolver. */
+export const clusterDnsAddress = '10.96.0.10';
+
+/** What the component definitions need to know about the cluster being started. */
+export interface ClusterContext {
+  paths: ClusterPaths;
+  settings: ClusterSettings;
+  access: ClusterAccess;
+  /** The admin's client, for readiness checks through the API. */
+  admin: HttpKubeClient;
+  env: NodeJS.ProcessEnv;
+}
+
+export function etcdUrl(settings: ClusterSettings): string {
+  return `http://127.0.0.1:${settings.etcdPort}`;
+}
+
+export function registryUrl(settings: ClusterSettings): string {
+  return `http://127.0.0.1:${settings.registryPort}`;
+}
+
+function nodeProgram(c: ClusterContext, name: string, script: string, args: string[], spec: Partial<ProcessSpec>): ProcessSpec {
+  return { name, command: process.execPath, args: [script, ...args], env: c.env, logFile: c.paths.log(name), ...spec };
+}
+
+export function etcdSpec(c: ClusterContext): ProcessSpec {
+  const client = etcdUrl(c.settings);
+  const peer = `http://127.0.0.1:${c.settings.etcdPeerPort}`;
+  return {
+    name: 'etcd',
+    command: 'etcd',
+    args: [
+      '--name=skiff',
+      `--data-dir=${c.paths.etcdDataDir}`,
+      `--listen-client-urls=${client}`,
+      `--advertise-client-urls=${client}`,
+      `--listen-peer-urls=${peer}`,
+      `--initial-advertise-peer-urls=${peer}`,
+      `--initial-cluster=skiff=${peer}`,
+      // A single member has no peers to lose: a short election timeout makes a restarted member leader within
+      // 100-200 ms instead of 1-2 s.
+      '--heartbeat-interval=10',
+      '--election-timeout=100',
+    ],
+    env: c.env,
+    logFile: c.paths.log('etcd'),
+    ready: (run) => waitForHttpOk(run, `${client}/health`).then(() => undefined),
+  };
+}
+
+/** Debian's docker-registry (Distribution 2.8) on loopback, without auth: the node's images come from it. */
+export function registrySpec(c: ClusterContext): ProcessSpec {
+  const configFile = path.join(c.paths.registryDir, 'config.yml');
+  fs.mkdirSync(c.paths.registryDir, { recursive: true });
+  fs.writeFileSync(
+    configFile,
+    [
+      'version: 0.1',
+      'log:',
+      '  level: warn',
+      '  accesslog:',
+      '    disabled: true',
+      'storage:',
+      '  filesystem:',
+      `    rootdirectory: ${JSON.stringify(path.join(c.paths.registryDir, 'data'))}`,
+      '  delete:',
+      '    enabled: true',
+      'http:',
+      `  addr: 127.0.0.1:${c.settings.registryPort}`,
+      '',
+    ].join('\n'),
+  );
+  return {
+    name: 'registry',
+    command: 'docker-registry',
+    args: ['serve', configFile],
+    env: c.env,
+    logFile: c.paths.log('registry'),
+    ready: (run) => waitForHttpOk(run, `${registryUrl(c.settings)}/v2/`).then(() => undefined),
+  };
+}
+
+export function apiserverSpec(c: ClusterContext): ProcessSpec {
+  return nodeProgram(c, 'apiserver', programScript('apiserver'), [`--etcd-servers=${etcdUrl(c.settings)}`, '--bind-address=127.0.0.1', `--port=${c.settings.apiPort}`, ...c.access.apiserverArgs], {
+    ready: (run) => waitForApiserverReady(run, c.admin).then(() => undefined),
+  });
+}
+
+/** The scheduler and controller-manager: clients that print where their /healthz is. */
+function controlPlaneClientSpec(c: ClusterContext, name: 'scheduler' | 'controller-manager', extra: string[]): ProcessSpec {
+  return nodeProgram(c, name, programScript(name), [`--kubeconfig=${c.access.kubeconfig(name)}`, '--port=0', ...extra], {
+    ready: async (run) => {
+      await waitForHttpOk(run, `${await waitForListening(run)}/healthz`);
+    },
+  });
+}
+
+export function schedulerSpec(c: ClusterContext): ProcessSpec {
+  return controlPlaneClientSpec(c, 'scheduler', []);
+}
+
+export function controllerManagerSpec(c: ClusterContext): ProcessSpec {
+  return controlPlaneClientSpec(c, 'controller-manager', [`--cluster-cidr=${c.settings.clusterCIDR}`]);
+}
+
+/** A kubelet that had to be killed leaves its containerd running (in its own process group): stop it by its PID. */
+async function stopLeftoverContainerd(paths: ClusterPaths): Promise<void> {
+  let pid: number;
+  try {
+    pid = Number(fs.readFileSync(path.join(paths.containerdDir, 'state', 'containerd.pid'), 'utf8').trim());
+  } catch {
+    return;
+  }
+  const id = Number.isInteger(pid) && pid > 1 ? identify(pid) : undefined;
+  if (id && commandLine(pid).includes(paths.containerdDir)) await terminateProcess(id, 10_000);
+}
+
+export function kubeletSpec(c: ClusterContext, runtime: 'containerd' | 'hollow'): ProcessSpec {
+  const { settings, paths } = c;
+  const common = [
+    `--kubeconfig=${c.access.kubeconfig('kubelet')}`,
+    `--hostname-override=${settings.nodeName}`,
+    '--node-ip=127.0.0.1',
+    '--address=127.0.0.1',
+    '--port=0',
+    `--root-dir=${paths.kubeletRootDir}`,
+    `--pod-cidr=${settings.podCIDR}`,
+    `--cluster-dns=${clusterDnsAddress}`,
+  ];
+  const node =
+    runtime === 'containerd'
+      ? ['--runtime=containerd-managed', `--registry-mirror=${registryUrl(settings)}`, `--cni-bridge=${settings.cniBridge}`, `--pod-logs-dir=${paths.podLogsDir}`]
+      : ['--runtime=fake'];
+  return nodeProgram(c, 'kubelet', programScript('kubelet'), [...common, ...node], {
+    // Called as the process starts, so only a status this run wrote counts.
+    ready: async (run) => {
+      const since = Date.now();
+      await waitForListening(run);
+      await waitForNodeReady(run, c.admin, settings.nodeName, since);
+    },
+    // Its SIGTERM handler stops the pod workers and then its containerd; the pods keep running.
+    stopTimeoutMs: 30_000,
+    afterStop: runtime === 'containerd' ? () => stopLeftoverContainerd(paths) : undefined,
+  });
+}
+
+export function proxySpec(c: ClusterContext): ProcessSpec {
+  return nodeProgram(
+    c,
+    'proxy',
+    programScript('proxy'),
+    [`--kubeconfig=${c.access.kubeconfig('proxy')}`, `--hostname-override=${c.settings.nodeName}`, '--port=0', `--cluster-cidr=${c.settings.clusterCIDR}`, '--nodeport-addresses=127.0.0.0/8'],
+    {
+      ready: async (run) => {
+        await waitForHttpOk(run, `${await waitForListening(run)}/readyz`);
+      },
+    },
+  );
+}

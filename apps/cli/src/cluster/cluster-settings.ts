@@ -1,0 +1,147 @@
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import type { ClusterPaths } from './cluster-paths';
+
+/** What stays the same from one `skiff up` of a data directory to the next (kept in DIR/cluster.json). */
+export interface ClusterSettings {
+  apiPort: number;
+  etcdPort: number;
+  etcdPeerPort: number;
+  registryPort: number;
+  nodeName: string;
+  /** The node's pod range, on its CNI bridge. */
+  podCIDR: string;
+  /** The range all pods come from (the controller-manager's and the proxy's --cluster-cidr). */
+  clusterCIDR: string;
+  cniBridge: string;
+  /** net.ipv4.conf.all.route_localnet before skiff-proxy first changed it; `skiff down --wipe` puts it back. */
+  routeLocalnetBefore?: string;
+}
+
+/** The `skiff up` flags that choose settings; unset ones keep the recorded value, else the default. */
+export interface SettingsFlags {
+  apiPort?: number;
+  etcdPort?: number;
+  registryPort?: number;
+  nodeName?: string;
+  podCidr?: string;
+  cniBridge?: string;
+}
+
+export const settingDefaults = {
+  apiPort: 6443,
+  etcdPort: 2379,
+  etcdPeerPort: 2380,
+  registryPort: 5000,
+  podCIDR: '10.244.0.0/24',
+  clusterCIDR: '10.244.0.0/16',
+  cniBridge: 'skiff0',
+};
+
+export function readSettings(paths: ClusterPaths): ClusterSettings | undefined {
+  try {
+    return JSON.parse(fs.readFileSync(paths.settingsFile, 'utf8')) as ClusterSettings;
+  } catch {
+    return undefined;
+  }
+}
+
+export function writeSettings(paths: ClusterPaths, settings: ClusterSettings): void {
+  const tmp = `${paths.settingsFile}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, JSON.stringify(settings, null, 2) + '\n');
+  fs.renameSync(tmp, paths.settingsFile);
+}
+
+export function portFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const srv = net.createServer();
+    srv.once('error', () => resolve(false));
+    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
+  });
+}
+
+function anyFreePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** A node name made from the host name: lower case, only what a DNS subdomain allows. */
+export function defaultNodeName(hostname = os.hostname()): string {
+  const name = hostname
+    .toLowerCase()
+    .replace(/[^a-z0-9.-]/g, '-')
+    .replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, '');
+  return name || 'skiff-node';
+}
+
+function ipv4ToNumber(ip: string): number {
+  return ip.split('.').reduce((n, part) => n * 256 + Number(part), 0);
+}
+
+export function parseCIDR(cidr: string): { base: number; bits: number } | undefined {
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(cidr);
+  if (!m || m.slice(1, 5).some((o) => Number(o) > 255) || Number(m[5]) > 32) return undefined;
+  return { base: ipv4ToNumber(m.slice(1, 5).join('.')), bits: Number(m[5]) };
+}
+
+/** Whether range `inner` lies inside range `outer`. */
+export function cidrWithin(inner: string, outer: string): boolean {
+  const a = parseCIDR(inner);
+  const b = parseCIDR(outer);
+  if (!a || !b || a.bits < b.bits) return false;
+  const size = 2 ** (32 - b.bits);
+  return Math.floor(a.base / size) === Math.floor(b.base / size);
+}
+
+/**
+ * The settings for this start: a flag wins (its port must be free), else what the data directory recorded, else the
+ * default; a recorded or default port taken by something else is replaced by a free one, with a note saying so.
+ * Call it once the data directory's earlier components are stopped, so their ports count as free.
+ */
+export async function resolveSettings(paths: ClusterPaths, flags: SettingsFlags, needs: { registry: boolean }): Promise<{ settings: ClusterSettings; notes: string[] }> {
+  const recorded = readSettings(paths);
+  const notes: string[] = [];
+  const taken = new Set<number>();
+  const port = async (what: string, flag: string, given: number | undefined, previous: number | undefined, preferred: number): Promise<number> => {
+    if (given !== undefined) {
+      if (!(await portFree(given)) || taken.has(given)) throw new Error(`port ${given} (${flag}) is in use on 127.0.0.1; pick another`);
+      taken.add(given);
+      return given;
+    }
+    const wanted = previous ?? preferred;
+    let chosen: number | undefined;
+    for (const candidate of [previous, preferred]) {
+      if (candidate !== undefined && !taken.has(candidate) && (await portFree(candidate))) {
+        chosen = candidate;
+        break;
+      }
+    }
+    while (chosen === undefined || taken.has(chosen)) chosen = await anyFreePort();
+    taken.add(chosen);
+    if (chosen !== wanted) notes.push(`port ${wanted} is in use, so ${what} listens on ${chosen}`);
+    return chosen;
+  };
+  const podCIDR = flags.podCidr ?? recorded?.podCIDR ?? settingDefaults.podCIDR;
+  const settings: ClusterSettings = {
+    apiPort: await port('the apiserver', '--api-port', flags.apiPort, recorded?.apiPort, settingDefaults.apiPort),
+    etcdPort: await port('etcd', '--etcd-port', flags.etcdPort, recorded?.etcdPort, settingDefaults.etcdPort),
+    etcdPeerPort: await port("etcd's peer listener", '--etcd-port', undefined, recorded?.etcdPeerPort, settingDefaults.etcdPeerPort),
+    // A hollow node runs no registry; its port is only recorded for a later real node.
+    registryPort: needs.registry
+      ? await port('the image registry', '--registry-port', flags.registryPort, recorded?.registryPort, settingDefaults.registryPort)
+      : (flags.registryPort ?? recorded?.registryPort ?? settingDefaults.registryPort),
+    nodeName: flags.nodeName ?? recorded?.nodeName ?? defaultNodeName(),
+    podCIDR,
+    clusterCIDR: cidrWithin(podCIDR, settingDefaults.clusterCIDR) ? settingDefaults.clusterCIDR : podCIDR,
+    cniBridge: flags.cniBridge ?? recorded?.cniBridge ?? settingDefaults.cniBridge,
+    ...(recorded?.routeLocalnetBefore !== undefined ? { routeLocalnetBefore: recorded.routeLocalnetBefore } : {}),
+  };
+  return { settings, notes };
+}

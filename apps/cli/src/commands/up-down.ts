@@ -1,0 +1,83 @@
+import { Command, InvalidArgumentError } from 'commander';
+import { commandAction } from '../command-action';
+import { downCluster } from '../cluster/cluster-down';
+import { ClusterPaths } from '../cluster/cluster-paths';
+import { parseCIDR } from '../cluster/cluster-settings';
+import { superviseCluster, type UpOptions } from '../cluster/cluster-up';
+import { upDetached } from '../cluster/detached-up';
+
+function portFlag(v: string): number {
+  const n = Number(v);
+  if (!/^\d+$/.test(v) || n < 1 || n > 65535) throw new InvalidArgumentError('must be a port number between 1 and 65535');
+  return n;
+}
+
+function cidrFlag(v: string): string {
+  if (!parseCIDR(v)) throw new InvalidArgumentError('must be an IPv4 CIDR such as 10.244.0.0/24');
+  return v;
+}
+
+function bridgeFlag(v: string): string {
+  if (!/^[A-Za-z0-9_.-]{1,15}$/.test(v)) throw new InvalidArgumentError("must be 1-15 letters, digits, '_', '.' or '-' (a Linux interface name)");
+  return v;
+}
+
+function nodeNameFlag(v: string): string {
+  if (!/^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$/.test(v)) throw new InvalidArgumentError('must be a lower-case DNS name such as node-1');
+  return v;
+}
+
+interface UpFlags {
+  dataDir?: string;
+  detach?: boolean;
+  apiPort?: number;
+  etcdPort?: number;
+  registryPort?: number;
+  nodeName?: string;
+  podCidr?: string;
+  cniBridge?: string;
+  hollow?: boolean;
+}
+
+export function registerUpDown(program: Command): void {
+  program
+    .command('up')
+    .description('Start a single-machine cluster (etcd, apiserver, scheduler, controller-manager, a node) and keep it running')
+    .option('--data-dir <dir>', 'where the cluster keeps its data, logs and admin kubeconfig', ClusterPaths.defaultDir())
+    .option('-d, --detach', 'run in the background; return once the cluster is Ready')
+    .option('--api-port <port>', 'the apiserver port on 127.0.0.1 (default 6443, else the last one used)', portFlag)
+    .option('--etcd-port <port>', "etcd's client port on 127.0.0.1 (default 2379)", portFlag)
+    .option('--registry-port <port>', "the local image registry's port on 127.0.0.1 (default 5000)", portFlag)
+    .option('--node-name <name>', 'the Node name (default: the host name)', nodeNameFlag)
+    .option('--pod-cidr <cidr>', "the node's pod range (default 10.244.0.0/24)", cidrFlag)
+    .option('--cni-bridge <name>', "the node's pod bridge (default skiff0)", bridgeFlag)
+    .option('--hollow', 'run a hollow node (pods go Running without containers) even where containers could run')
+    .action(
+      commandAction(async (_ctx, flags: UpFlags) => {
+        const opts: UpOptions = {
+          dataDir: flags.dataDir ?? ClusterPaths.defaultDir(),
+          apiPort: flags.apiPort,
+          etcdPort: flags.etcdPort,
+          registryPort: flags.registryPort,
+          nodeName: flags.nodeName,
+          podCidr: flags.podCidr,
+          cniBridge: flags.cniBridge,
+          hollow: flags.hollow,
+          // From the moment this process began, as the user waits from there.
+          startedAt: Math.round(performance.timeOrigin),
+        };
+        process.exitCode = flags.detach ? await upDetached(opts) : await superviseCluster(opts);
+      }),
+    );
+
+  program
+    .command('down')
+    .description('Stop the cluster `skiff up` started (the pods keep running unless --wipe)')
+    .option('--data-dir <dir>', 'the data directory given to skiff up', ClusterPaths.defaultDir())
+    .option('--wipe', "also delete the node's pods, its pod network and the data directory")
+    .action(
+      commandAction(async (_ctx, flags: { dataDir: string; wipe?: boolean }) => {
+        process.exitCode = await downCluster({ dataDir: flags.dataDir, wipe: flags.wipe });
+      }),
+    );
+}

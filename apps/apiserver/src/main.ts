@@ -2,6 +2,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { createLogger } from '@skiff/logging';
 import { Apiserver } from './server/apiserver';
 import { IPRange, PortRange } from './registry/service-allocations';
+import { secureServingFromFlags } from './auth/secure-options';
 import { loadEncryptionConfig, type EncryptionConfiguration } from './storage/encryption-config';
 
 function port(v: string): number {
@@ -20,6 +21,12 @@ function etcdServers(v: string): string[] {
   const list = v.split(',').map((s) => s.trim()).filter(Boolean);
   for (const s of list) if (!/^https?:\/\/[^/]+$/.test(s)) throw new InvalidArgumentError(`"${s}" is not an etcd URL like http://127.0.0.1:2379`);
   return list;
+}
+
+function boolean(v: string): boolean {
+  if (v === 'true' || v === '1') return true;
+  if (v === 'false' || v === '0') return false;
+  throw new InvalidArgumentError('must be true or false');
 }
 
 function check<T>(make: () => T): T {
@@ -42,6 +49,13 @@ async function main(): Promise<void> {
     .option('--compaction-interval <duration>', 'how often etcd history is compacted (0 disables)', seconds, 300)
     .option('--watch-bookmark-interval <duration>', 'how often watches that allow bookmarks get one', seconds, 60)
     .option('--encryption-provider-config <file>', 'EncryptionConfiguration (YAML or JSON) saying which resources are encrypted in etcd, and how')
+    .option('--secure-port <port>', 'HTTPS port with authentication and authorization (0 picks a free one); off unless given', port)
+    .option('--tls-cert-file <file>', 'PEM serving certificate for the secure port')
+    .option('--tls-private-key-file <file>', 'PEM private key of --tls-cert-file')
+    .option('--client-ca-file <file>', 'PEM CA that client certificates are verified against (CN user, O groups)')
+    .option('--token-auth-file <file>', 'CSV of static bearer tokens: token,user,uid,"group1,group2"')
+    .option('--anonymous-auth <bool>', 'whether requests without credentials on the secure port are system:anonymous (else 401)', boolean, true)
+    .option('--authorization-mode <mode>', 'authorization on the secure port: AlwaysAllow or RBAC (system:masters always allowed)', 'AlwaysAllow')
     .option('--kubeconfig <path>', 'accepted for symmetry with the other programs; the apiserver needs none')
     .option('--v <level>', 'log verbosity: 0 info, 4+ debug', '0')
     .showHelpAfterError(false)
@@ -63,6 +77,15 @@ async function main(): Promise<void> {
       process.exit(2);
     }
   }
+  // Without a secure port the plain port is what is served, as before; with one, only when --port is given.
+  const plainPort = o.securePort === undefined || program.getOptionValueSource('port') !== 'default';
+  let secure: ReturnType<typeof secureServingFromFlags>;
+  try {
+    secure = secureServingFromFlags({ ...o, plainPort } as Parameters<typeof secureServingFromFlags>[0]);
+  } catch (e) {
+    process.stderr.write(`skiff-apiserver: ${(e as Error).message}\n`);
+    process.exit(2);
+  }
   const logger = createLogger('apiserver', Number(o.v) >= 4 ? 'debug' : 'info');
   const server = new Apiserver({
     etcdServers: o.etcdServers,
@@ -75,17 +98,26 @@ async function main(): Promise<void> {
     bookmarkIntervalMs: o.watchBookmarkInterval * 1000,
     encryption,
     logger,
+    secure,
+    servePlain: plainPort,
   });
   let port_: number;
   try {
     port_ = await server.start();
   } catch (e) {
-    process.stderr.write(`skiff-apiserver: cannot listen on ${o.bindAddress}:${o.port}: ${(e as Error).message}\n`);
+    const ports = [plainPort && `${o.bindAddress}:${o.port}`, secure && `${o.bindAddress}:${secure.port}`].filter(Boolean).join(' and ');
+    process.stderr.write(`skiff-apiserver: cannot listen on ${ports}: ${(e as Error).message}\n`);
     process.exit(1);
   }
-  logger.info('serving', { address: `http://${o.bindAddress}:${port_}`, etcd: o.etcdServers });
-  // Test harnesses read this line to learn the port when --port=0.
-  process.stdout.write(`listening on http://${o.bindAddress}:${port_}\n`);
+  if (plainPort) {
+    logger.info('serving', { address: `http://${o.bindAddress}:${port_}`, etcd: o.etcdServers });
+    // Test harnesses read this line to learn the port when --port=0.
+    process.stdout.write(`listening on http://${o.bindAddress}:${port_}\n`);
+  }
+  if (secure) {
+    logger.info('serving securely', { address: `https://${o.bindAddress}:${server.securePort}`, authorizationMode: secure.authorizationMode, anonymous: secure.anonymous });
+    process.stdout.write(`listening on https://${o.bindAddress}:${server.securePort}\n`);
+  }
   const shutdown = () => {
     void server.stop().finally(() => process.exit(0));
   };

@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import { apiVersionOf, type KObject } from '@skiff/api';
-import { anonymousUser } from '../admission/admission';
+import { userOf } from '../auth/request-user';
 import { applyToObject } from '../registry/field-manager';
 import { registryFor, type ApiContext } from './api-context';
 import { parseYAML, readBody } from './body';
@@ -62,7 +62,7 @@ export async function serveApply(ctx: ApiContext, info: RequestInfo, req: Reques
   checkIdentity(config, info);
   // Status belongs to /status; an apply to the main resource neither sets nor owns it.
   if (type.hasStatusSubresource) delete config.status;
-  const writeCtx = { user: anonymousUser, dryRun: isDryRun(query) };
+  const writeCtx = { user: userOf(req), dryRun: isDryRun(query) };
   const applyTo = (live: KObject | undefined) => applyToObject(type, live, config, { manager, force, sent });
   if (warnings.length) res.setHeader('Warning', warnings.map((w) => `299 - ${JSON.stringify(w)}`));
 

@@ -1,5 +1,5 @@
 import { labelSelectorFromObject, type DeleteOptions, type KObject } from '@skiff/api';
-import { anonymousUser } from '../admission/admission';
+import type { UserInfo } from '../admission/admission';
 import { registryByName, type ApiContext } from './api-context';
 import { objectOf } from '../storage/watch-cache';
 import { StatusError, tooManyRequests } from './status-error';
@@ -15,7 +15,8 @@ const violation = 'Cannot evict pod as it would violate the pod\'s disruption bu
  * pods/eviction: a delete that respects PodDisruptionBudgets. A running pod covered by a budget is evicted only
  * when the budget allows a disruption, which is taken from the budget (compare-and-swap) before the delete.
  */
-export async function evictPod(ctx: ApiContext, namespace: string, name: string, opts: DeleteOptions, dryRun: boolean): Promise<void> {
+export async function evictPod(ctx: ApiContext, namespace: string, name: string, opts: DeleteOptions, writeCtx: { user: UserInfo; dryRun: boolean }): Promise<void> {
+  const { user, dryRun } = writeCtx;
   const pods = registryByName(ctx, '', 'v1', 'pods');
   const pdbs = registryByName(ctx, 'policy', 'v1', 'poddisruptionbudgets');
   const pod = (await pods.get(namespace, name)) as KObject & { status?: { phase?: string } };
@@ -59,10 +60,10 @@ export async function evictPod(ctx: ApiContext, namespace: string, name: string,
           p.status = { ...(p.status ?? {}), disruptionsAllowed: allowed - 1, disruptedPods: { ...(p.status?.disruptedPods ?? {}), [name]: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z') } };
           return p;
         },
-        { user: anonymousUser, dryRun },
+        { user, dryRun },
         { subresource: 'status' },
       );
     }
   }
-  await pods.delete(namespace, name, opts, { user: anonymousUser, dryRun });
+  await pods.delete(namespace, name, opts, { user, dryRun });
 }

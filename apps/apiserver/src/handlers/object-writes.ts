@@ -1,6 +1,6 @@
 import type { Request } from 'express';
 import type { KObject } from '@skiff/api';
-import { anonymousUser } from '../admission/admission';
+import { userOf } from '../auth/request-user';
 import { fieldManagerOf } from '../registry/field-manager';
 import { registryFor, type ApiContext } from './api-context';
 import { mediaTypeOf, parseJSON, parseYAML, readBody } from './body';
@@ -51,7 +51,7 @@ export async function patchObject(
       checkIdentity(decoded.obj, info);
       return decoded.obj;
     },
-    { user: anonymousUser, dryRun: isDryRun(query), fieldManager: fieldManagerOf(req) },
+    { user: userOf(req), dryRun: isDryRun(query), fieldManager: fieldManagerOf(req) },
     { subresource, isPatch: true },
   );
   return { updated, warnings };

@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import type { KObject } from '@skiff/api';
-import { anonymousUser } from '../admission/admission';
+import { userOf } from '../auth/request-user';
 import { fieldManagerOf } from '../registry/field-manager';
 import { serveApply } from './apply';
 import { registryFor, type ApiContext } from './api-context';
@@ -30,7 +30,7 @@ export async function serveResource(ctx: ApiContext, info: RequestInfo, req: Req
   const { type, namespace, name } = info;
   const registry = registryFor(ctx, type);
   const query = req.query as Query;
-  const user = anonymousUser;
+  const user = userOf(req);
   const verbAllowed = type.verbs.includes(info.verb);
   if (!verbAllowed) throw methodNotAllowed(`${info.verb} is not supported on ${type.resource}`);
 

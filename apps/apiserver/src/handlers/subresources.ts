@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import { ScaleSchema, labelSelectorFromObject, type DeleteOptions, type KObject } from '@skiff/api';
-import { anonymousUser } from '../admission/admission';
+import { userOf } from '../auth/request-user';
 import { fieldManagerOf } from '../registry/field-manager';
 import { registryByName, registryFor, type ApiContext } from './api-context';
 import { decodeObject, fieldValidationOf } from './decode';
@@ -23,7 +23,7 @@ export async function serveSubresource(ctx: ApiContext, info: RequestInfo, req: 
   const { type, namespace, name, subresource, verb } = info;
   const registry = registryFor(ctx, type);
   const query = req.query as Query;
-  const writeCtx = { user: anonymousUser, dryRun: isDryRun(query), fieldManager: fieldManagerOf(req) };
+  const writeCtx = { user: userOf(req), dryRun: isDryRun(query), fieldManager: fieldManagerOf(req) };
   const sub = type.subresources.find((s) => s.name === subresource)!;
   const subVerb = verb === 'create' ? 'create' : verb;
   if (!sub.verbs.includes(subVerb)) throw methodNotAllowed(`${verb} is not supported on ${type.resource}/${subresource}`);
@@ -50,7 +50,7 @@ export async function serveSubresource(ctx: ApiContext, info: RequestInfo, req: 
         throw badRequest(`name in URL does not match name in Eviction object`);
       }
       const opts = deleteOptionsFrom(body.deleteOptions as Record<string, unknown> | undefined, {});
-      await evictPod(ctx, namespace!, name!, opts as DeleteOptions, writeCtx.dryRun);
+      await evictPod(ctx, namespace!, name!, opts as DeleteOptions, writeCtx);
       return sendJSON(res, 201, success(201));
     }
     default:
@@ -83,7 +83,7 @@ export async function bindPod(ctx: ApiContext, namespace: string, podName: strin
       pod.status = status;
       return pod;
     },
-    { user: anonymousUser, dryRun },
+    { user: userOf(res.req), dryRun },
     { subresource: 'binding' },
   );
   sendJSON(res, 201, success(201));
@@ -146,7 +146,7 @@ async function serveScale(ctx: ApiContext, info: RequestInfo, req: Request, res:
       }
       return obj;
     },
-    { user: anonymousUser, dryRun: isDryRun(query), fieldManager: fieldManagerOf(req, 'scale') },
+    { user: userOf(req), dryRun: isDryRun(query), fieldManager: fieldManagerOf(req, 'scale') },
     { isPatch: true },
   );
   sendJSON(res, 200, scaleOf(updated));

@@ -1,9 +1,12 @@
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { builtinScheme, type KObject, type ResourceType, type Scheme } from '@skiff/api';
 import type { Logger } from '@skiff/logging';
 import { AdmissionChain } from '../admission/admission';
+import { rbacSourceFromCaches } from '../auth/rbac-caches';
+import { secureRequestFilter, tlsServerOptions, type SecureServingConfig } from '../auth/secure-serving';
 import { namespaceLifecycle } from '../admission/namespace-lifecycle';
 import { priorityAdmission } from '../admission/priority';
 import { defaultTolerationSecondsAdmission } from '../admission/default-toleration-seconds';
@@ -23,7 +26,7 @@ import { EtcdStore } from '../storage/etcd-store';
 import { decodeStored } from '../storage/keys';
 import { EncryptionAtRest } from '../storage/value-transformer';
 import { objectOf, WatchCache } from '../storage/watch-cache';
-import { bootstrapCluster } from './bootstrap';
+import { bootstrapCluster, bootstrapRbac } from './bootstrap';
 import { Compactor } from './compactor';
 import { ApiserverMetrics } from './metrics';
 import { strategyFor } from './strategies';
@@ -42,6 +45,10 @@ export interface ApiserverOptions {
   encryption?: EncryptionConfiguration;
   logger: Logger;
   scheme?: Scheme;
+  /** The HTTPS port with authentication and authorization (`--secure-port` and the flags around it). */
+  secure?: SecureServingConfig;
+  /** Whether the plain port (no authentication, loopback only) is served too; default true. */
+  servePlain?: boolean;
 }
 
 /** The apiserver: express routes over a registry per resource, all state in etcd. */
@@ -49,6 +56,9 @@ export class Apiserver {
   readonly ctx: ApiContext;
   readonly app: express.Express;
   private server?: http.Server;
+  private secureServer?: https.Server;
+  /** The secure port actually bound, once started with `secure`. */
+  securePort?: number;
   /** exec, attach and proxied WebSockets arrive as upgrades: through the same routes, then on to a kubelet. */
   private readonly upgrades: UpgradeDispatcher;
   private readonly compactor: Compactor;
@@ -113,6 +123,11 @@ export class Apiserver {
       });
       next();
     });
+
+    if (this.opts.secure) {
+      const rbac = this.opts.secure.authorizationMode === 'RBAC' ? rbacSourceFromCaches(ctx) : undefined;
+      app.use(secureRequestFilter(this.opts.secure, rbac, ctx.logger));
+    }
 
     // Resource requests first: they are the hot path, and discovery paths fall through to the routes below.
     app.use(async (req: Request, res: Response, next: NextFunction) => {
@@ -195,28 +210,45 @@ export class Apiserver {
     return app;
   }
 
+  /** Listens; returns the plain port, or the secure one when the plain port is not served. */
   async start(): Promise<number> {
-    this.server = http.createServer({ keepAliveTimeout: 65_000, requestTimeout: 0 }, this.app);
-    this.server.on('upgrade', this.upgrades.dispatch);
-    await new Promise<void>((resolve, reject) => {
-      this.server!.once('error', reject);
-      this.server!.listen(this.opts.port, this.opts.bindAddress, () => resolve());
-    });
-    const port = (this.server.address() as AddressInfo).port;
-    this.ctx.advertiseAddress = `${this.opts.bindAddress}:${port}`;
+    const serverOpts = { keepAliveTimeout: 65_000, requestTimeout: 0 };
+    let port: number | undefined;
+    if (this.opts.servePlain !== false || !this.opts.secure) {
+      this.server = http.createServer(serverOpts, this.app);
+      port = await this.listen(this.server, this.opts.port);
+      this.ctx.advertiseAddress = `${this.opts.bindAddress}:${port}`;
+    }
+    if (this.opts.secure) {
+      this.secureServer = https.createServer({ ...serverOpts, ...tlsServerOptions(this.opts.secure) }, this.app);
+      this.securePort = await this.listen(this.secureServer, this.opts.secure.port);
+      // Pods and nodes reach the apiserver on its secure port once there is one.
+      this.ctx.advertiseAddress = `${this.opts.bindAddress}:${this.securePort}`;
+    }
     for (const c of this.caches) void c.start();
     void bootstrapCluster(this.ctx, new IPRange(this.opts.serviceClusterIPRange));
+    if (this.opts.secure?.authorizationMode === 'RBAC') void bootstrapRbac(this.ctx);
     this.compactor.start();
-    return port;
+    return port ?? this.securePort!;
+  }
+
+  private async listen(server: http.Server | https.Server, port: number): Promise<number> {
+    server.on('upgrade', this.upgrades.dispatch);
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, this.opts.bindAddress, () => resolve());
+    });
+    return (server.address() as AddressInfo).port;
   }
 
   async stop(): Promise<void> {
     this.compactor.stop();
     for (const c of this.caches) c.stop();
     this.upgrades.closeAll();
-    if (this.server) {
-      this.server.closeAllConnections();
-      await new Promise<void>((resolve) => this.server!.close(() => resolve()));
+    for (const server of [this.server, this.secureServer]) {
+      if (!server) continue;
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
     }
     this.ctx.store.close();
   }

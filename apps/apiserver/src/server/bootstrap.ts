@@ -1,5 +1,6 @@
 import os from 'node:os';
-import { systemPriorityClasses, type KObject } from '@skiff/api';
+import { rbacGroupName, systemPriorityClasses, type KObject } from '@skiff/api';
+import { defaultClusterRoleBindings, defaultClusterRoles, defaultRoleBindings, defaultRoles } from '@skiff/auth';
 import { IPRange } from '../registry/service-allocations';
 import { anonymousUser } from '../admission/admission';
 import { registryByName, type ApiContext } from '../handlers/api-context';
@@ -103,4 +104,18 @@ export async function bootstrapCluster(ctx: ApiContext, serviceRange?: IPRange):
     await ensureObjects(registryByName(ctx, 'discovery.k8s.io', 'v1', 'endpointslices'), slices, true);
   }
   ctx.logger.info('cluster services present', { services: services.map((s) => `${s.metadata.namespace}/${s.metadata.name}`) });
+}
+
+/**
+ * The default RBAC policy (cluster-admin, admin/edit/view, discovery and public-info roles, the components' roles
+ * and the kube-public cluster-info reader), created where missing; roles and bindings already there are left as they are.
+ */
+export async function bootstrapRbac(ctx: ApiContext): Promise<void> {
+  const asObjects = (items: readonly object[]) => items as unknown as KObject[];
+  await ensureObjects(registryByName(ctx, rbacGroupName, 'v1', 'clusterroles'), asObjects(defaultClusterRoles()));
+  await ensureObjects(registryByName(ctx, rbacGroupName, 'v1', 'clusterrolebindings'), asObjects(defaultClusterRoleBindings()));
+  // The namespaced ones live in kube-public, which bootstrapCluster creates alongside.
+  await ensureObjects(registryByName(ctx, rbacGroupName, 'v1', 'roles'), asObjects(defaultRoles()));
+  await ensureObjects(registryByName(ctx, rbacGroupName, 'v1', 'rolebindings'), asObjects(defaultRoleBindings()));
+  ctx.logger.info('default RBAC roles and bindings present');
 }

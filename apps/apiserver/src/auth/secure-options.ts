@@ -1,0 +1,77 @@
+import tls from 'node:tls';
+import { loadTokenFile } from './token-file';
+import { readPem, type AuthorizationMode, type SecureServingConfig } from './secure-serving';
+
+/** The secure-serving flags as commander parsed them. */
+export interface SecureFlags {
+  bindAddress: string;
+  /** Whether the plain port will be served. */
+  plainPort: boolean;
+  securePort?: number;
+  tlsCertFile?: string;
+  tlsPrivateKeyFile?: string;
+  clientCaFile?: string;
+  tokenAuthFile?: string;
+  anonymousAuth: boolean;
+  authorizationMode: string;
+}
+
+export function isLoopback(address: string): boolean {
+  return address === 'localhost' || address === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(address);
+}
+
+/**
+ * Checks the flag combination and reads the files it names. Throws an Error whose message is the one line to
+ * print (the caller exits 2); returns undefined when no secure port is asked for.
+ */
+export function secureServingFromFlags(f: SecureFlags): SecureServingConfig | undefined {
+  if (f.plainPort && !isLoopback(f.bindAddress)) {
+    throw new Error(`--port serves without authentication or authorization and binds only a loopback address, not ${f.bindAddress}; use --secure-port`);
+  }
+  const mode = authorizationMode(f.authorizationMode);
+  if (f.securePort === undefined) {
+    const needing = [
+      f.tlsCertFile !== undefined && '--tls-cert-file',
+      f.tlsPrivateKeyFile !== undefined && '--tls-private-key-file',
+      f.clientCaFile !== undefined && '--client-ca-file',
+      f.tokenAuthFile !== undefined && '--token-auth-file',
+      !f.anonymousAuth && '--anonymous-auth=false',
+      mode !== 'AlwaysAllow' && `--authorization-mode=${mode}`,
+    ].filter(Boolean);
+    if (needing.length) throw new Error(`${needing.join(', ')} applies to the secure port: give --secure-port too`);
+    return undefined;
+  }
+  if (f.tlsCertFile === undefined || f.tlsPrivateKeyFile === undefined) throw new Error('--secure-port needs --tls-cert-file and --tls-private-key-file');
+  let tokens: SecureServingConfig['tokens'];
+  if (f.tokenAuthFile !== undefined) {
+    try {
+      tokens = loadTokenFile(f.tokenAuthFile);
+    } catch (e) {
+      throw new Error(`--token-auth-file ${f.tokenAuthFile}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+    }
+  }
+  const config: SecureServingConfig = {
+    port: f.securePort,
+    certPem: readPem(f.tlsCertFile, '--tls-cert-file'),
+    keyPem: readPem(f.tlsPrivateKeyFile, '--tls-private-key-file'),
+    clientCaPem: f.clientCaFile !== undefined ? readPem(f.clientCaFile, '--client-ca-file') : undefined,
+    tokens,
+    anonymous: f.anonymousAuth,
+    authorizationMode: mode,
+  };
+  try {
+    // A key that does not match the certificate, or an unreadable PEM, is found here rather than at listen time.
+    tls.createSecureContext({ cert: config.certPem, key: config.keyPem, ca: config.clientCaPem });
+  } catch (e) {
+    throw new Error(`--tls-cert-file, --tls-private-key-file, --client-ca-file: ${(e as Error).message}`);
+  }
+  return config;
+}
+
+// Kubernetes takes a comma-separated chain; of its modes, these two exist here so far.
+function authorizationMode(value: string): AuthorizationMode {
+  const modes = value.split(',').map((m) => m.trim()).filter(Boolean);
+  for (const m of modes) if (m !== 'AlwaysAllow' && m !== 'RBAC') throw new Error(`--authorization-mode: unknown or unsupported mode "${m}" (supported: AlwaysAllow, RBAC)`);
+  if (modes.length !== 1) throw new Error('--authorization-mode takes one of AlwaysAllow, RBAC');
+  return modes[0] as AuthorizationMode;
+}

@@ -1,0 +1,85 @@
+import fs from 'node:fs';
+import type { TLSSocket } from 'node:tls';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { authorize, forbiddenStatus, type RbacSource, type RequestAttributes } from '@skiff/auth';
+import type { Status } from '@skiff/api';
+import type { Logger } from '@skiff/logging';
+import type { UserInfo } from '../admission/admission';
+import { sendJSON } from '../handlers/respond';
+import { upgradeOf } from '../handlers/upgrade-requests';
+import { authenticate, type AuthenticatorOptions } from './authenticator';
+import { authorizationAttributes } from './authorization-attributes';
+import { insecureUser, setRequestUser } from './request-user';
+
+export type AuthorizationMode = 'AlwaysAllow' | 'RBAC';
+
+/** What the HTTPS port serves with: its certificate and how it authenticates and authorizes. */
+export interface SecureServingConfig {
+  port: number;
+  certPem: string;
+  keyPem: string;
+  /** Client certificates are asked for and verified against this CA when given. */
+  clientCaPem?: string;
+  tokens?: ReadonlyMap<string, UserInfo>;
+  anonymous: boolean;
+  authorizationMode: AuthorizationMode;
+}
+
+/** Node's TLS options for the secure port. */
+export function tlsServerOptions(config: SecureServingConfig): { cert: string; key: string; ca?: string; requestCert: boolean; rejectUnauthorized: boolean } {
+  // A bad client certificate must not end the handshake (TLS 1.3 would drop the connection without a word):
+  // the request goes on and authentication answers 401, as Kubernetes does.
+  return { cert: config.certPem, key: config.keyPem, ca: config.clientCaPem, requestCert: config.clientCaPem !== undefined, rejectUnauthorized: false };
+}
+
+export function readPem(file: string, what: string): string {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new Error(`${what} ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+  }
+  if (!text.includes('-----BEGIN ')) throw new Error(`${what} ${file}: not a PEM file`);
+  return text;
+}
+
+const unauthorized: Status = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'Unauthorized', reason: 'Unauthorized', code: 401 };
+
+// Kubernetes 1.30+ also asks for `create` on a WebSocket exec/attach/portforward, which arrives as a GET.
+const connectSubresources = new Set(['exec', 'attach', 'portforward']);
+
+/**
+ * Authentication, then authorization, for requests on the secure port; requests on the plain port pass as
+ * the unsecured user. Runs before any handler, upgrades (exec, attach) included.
+ */
+export function secureRequestFilter(config: SecureServingConfig, rbac: RbacSource | undefined, logger: Logger): RequestHandler {
+  const authn: AuthenticatorOptions = { clientCertificates: config.clientCaPem !== undefined, tokens: config.tokens, anonymous: config.anonymous };
+  return (req: Request, res: Response, next: NextFunction) => {
+    if (!(req.socket as TLSSocket).encrypted) {
+      setRequestUser(req, insecureUser);
+      return next();
+    }
+    const result = authenticate(req, authn);
+    if (!result.ok) {
+      logger.debug('unauthenticated request', { method: req.method, path: req.path, reason: result.reason });
+      return sendJSON(res, 401, unauthorized);
+    }
+    setRequestUser(req, result.user);
+    if (config.authorizationMode === 'RBAC' && rbac) {
+      for (const attrs of attributesToCheck(req, result.user)) {
+        const decision = authorize(attrs, rbac);
+        if (!decision.allowed) return sendJSON(res, 403, forbiddenStatus(attrs, decision.reason));
+      }
+    }
+    next();
+  };
+}
+
+function attributesToCheck(req: Request, user: UserInfo): RequestAttributes[] {
+  const attrs = authorizationAttributes(user, req.method, req.path, req.query as Record<string, unknown>);
+  const checks = [attrs];
+  if (upgradeOf(req) && attrs.resourceRequest && attrs.verb === 'get' && attrs.apiGroup === '' && attrs.resource === 'pods' && connectSubresources.has(attrs.subresource ?? '')) {
+    checks.push({ ...attrs, verb: 'create' });
+  }
+  return checks;
+}

@@ -12,6 +12,8 @@ export interface ControllerManagerConfig {
   nodeMonitorGracePeriodMs: number;
   clusterCIDR: string;
   concurrentWorkers?: number;
+  /** Contents of --root-ca-file, for the root CA publisher. */
+  rootCA?: string;
 }
 
 /**
@@ -36,7 +38,7 @@ export class ControllerManager {
       },
       clock: realClock,
       logger: cfg.logger,
-      options: { ...defaultControllerOptions, nodeMonitorGracePeriodMs: cfg.nodeMonitorGracePeriodMs, clusterCIDR: cfg.clusterCIDR },
+      options: { ...defaultControllerOptions, nodeMonitorGracePeriodMs: cfg.nodeMonitorGracePeriodMs, clusterCIDR: cfg.clusterCIDR, rootCA: cfg.rootCA },
       metrics: cfg.metrics,
     };
     this.controllers = cfg.controllers.map((name) => controllerFactories[name](ctx));

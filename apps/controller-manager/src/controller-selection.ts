@@ -22,7 +22,7 @@ export function selectControllers(entries: readonly string[], known: readonly st
 }
 
 /** Workers a controller gets unless --concurrent-workers says otherwise (Kubernetes' --concurrent-*-syncs defaults). */
-const defaultWorkers: Record<string, number> = { namespace: 10, garbagecollector: 20, serviceaccount: 1, podgc: 1 };
+const defaultWorkers: Record<string, number> = { namespace: 10, garbagecollector: 20, serviceaccount: 1, podgc: 1, 'root-ca-cert-publisher': 1 };
 
 export function workersFor(name: string, override: number | undefined): number {
   return override ?? defaultWorkers[name] ?? 5;

@@ -7,17 +7,19 @@ import { createLogger } from '@skiff/logging';
 import { ControllerManager } from './controller-manager';
 import { selectControllers } from './controller-selection';
 import { parseControllerManagerFlags, UsageError, type ControllerManagerOptions } from './options';
+import { readRootCAFile, withoutUnconfiguredControllers } from './root-ca-file';
 
 function fatal(message: string, code: number): never {
   process.stderr.write(`skiff-controller-manager: ${message.split('\n')[0]}\n`);
   process.exit(code);
 }
 
-function options(): { o: ControllerManagerOptions; controllers: string[] } {
+function options(): { o: ControllerManagerOptions; controllers: string[]; rootCA?: string } {
   try {
     const o = parseControllerManagerFlags(process.argv.slice(2));
     if (!o) process.exit(0);
-    return { o, controllers: selectControllers(o.controllers, Object.keys(controllerFactories).sort()) };
+    const rootCA = o.rootCAFile === undefined ? undefined : readRootCAFile(o.rootCAFile);
+    return { o, controllers: selectControllers(o.controllers, Object.keys(controllerFactories).sort()), rootCA };
   } catch (e) {
     if (e instanceof UsageError) fatal(e.message, 2);
     throw e;
@@ -25,7 +27,7 @@ function options(): { o: ControllerManagerOptions; controllers: string[] } {
 }
 
 async function main(): Promise<void> {
-  const { o, controllers } = options();
+  const { o, controllers: selected, rootCA } = options();
   let config: ClientConfig;
   try {
     config = loadClientConfig({ kubeconfigPath: o.kubeconfig });
@@ -33,6 +35,7 @@ async function main(): Promise<void> {
     fatal((e as Error).message, 1);
   }
   const logger = createLogger('controller-manager', o.verbosity >= 4 ? 'debug' : 'info');
+  const controllers = withoutUnconfiguredControllers(selected, rootCA, logger);
   const client = new HttpKubeClient(config, { userAgent: 'skiff-controller-manager' });
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
@@ -44,6 +47,7 @@ async function main(): Promise<void> {
     nodeMonitorGracePeriodMs: o.nodeMonitorGracePeriodMs,
     clusterCIDR: o.clusterCIDR,
     concurrentWorkers: o.concurrentWorkers,
+    rootCA,
   });
   const health = new HealthServer(registry, () => (manager.isRunning ? { ok: true } : { ok: false, reason: o.leaderElect ? 'not leading, or caches not synced' : 'caches have not synced' }));
   let port: number;

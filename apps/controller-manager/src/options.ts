@@ -10,6 +10,8 @@ export interface ControllerManagerOptions extends ClientProgramOptions {
   clusterCIDR: string;
   /** Workers per controller; undefined keeps each controller's default. */
   concurrentWorkers?: number;
+  /** PEM bundle the root CA publisher puts in every namespace; without it that controller is off. */
+  rootCAFile?: string;
 }
 
 /** Go-style durations as Kubernetes flags take them: `40s`, `1m30s`, `500ms`. */
@@ -28,13 +30,19 @@ function list(v: string): string[] {
     .filter(Boolean);
 }
 
+function nonEmpty(v: string): string {
+  if (!v) throw new InvalidArgumentError('must not be empty');
+  return v;
+}
+
 export function controllerManagerCommand(): Command {
   const cmd = new Command('skiff-controller-manager')
     .description('The Skiff controller-manager: runs the controllers that drive the cluster toward its desired state')
     .option('--controllers <list>', "controllers to run: '*' for all, 'name' to enable one, '-name' to disable one", list, ['*'])
     .option('--node-monitor-grace-period <duration>', 'how long a node may miss heartbeats before it is marked Unknown', durationFlag, 40_000)
     .option('--cluster-cidr <cidr>', 'the pod network nodes get their pod CIDRs from', cidr, '10.244.0.0/16')
-    .option('--concurrent-workers <n>', "workers per controller (default: each controller's own)", wholeNumberFlag(1));
+    .option('--concurrent-workers <n>', "workers per controller (default: each controller's own)", wholeNumberFlag(1))
+    .option('--root-ca-file <path>', 'the cluster CA bundle (PEM) published to every namespace as the kube-root-ca.crt ConfigMap', nonEmpty);
   return addClientProgramFlags(cmd, { what: 'runs controllers', leaseName: 'skiff-controller-manager', port: 10257 });
 }
 
@@ -49,5 +57,6 @@ export function parseControllerManagerFlags(argv: readonly string[], out?: (text
     nodeMonitorGracePeriodMs: o.nodeMonitorGracePeriod,
     clusterCIDR: o.clusterCidr,
     concurrentWorkers: o.concurrentWorkers,
+    rootCAFile: o.rootCaFile,
   };
 }

@@ -8,6 +8,7 @@ import { nodeLifecycleControllerFactory } from './nodelifecycle/nodelifecycle-co
 import { namespaceControllerFactory } from './namespace/namespace-controller';
 import { serviceAccountControllerFactory } from './serviceaccount/serviceaccount-controller';
 import { podGCControllerFactory } from './podgc/podgc-controller';
+import { rootCACertPublisherFactory } from './rootcacertpublisher/rootcacertpublisher-controller';
 import { replicaSetControllerFactory } from './replicaset/replicaset-controller';
 import { endpointsControllerFactory } from './endpoints/endpoints-controller';
 import { endpointSliceControllerFactory } from './endpointslice/endpointslice-controller';
@@ -33,6 +34,7 @@ export const controllerFactories: Record<string, ControllerFactory> = {
   nodelifecycle: nodeLifecycleControllerFactory,
   podgc: podGCControllerFactory,
   replicaset: replicaSetControllerFactory,
+  'root-ca-cert-publisher': rootCACertPublisherFactory,
   serviceaccount: serviceAccountControllerFactory,
   statefulset: statefulSetControllerFactory,
 };

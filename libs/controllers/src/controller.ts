@@ -13,6 +13,8 @@ export interface ControllerOptions {
   nodeCIDRMaskSize: number;
   /** Pod GC: terminated pods kept before the oldest are deleted. */
   terminatedPodGCThreshold: number;
+  /** Root CA publisher: the PEM bundle (--root-ca-file) put in every namespace; without it that controller is off. */
+  rootCA?: string;
 }
 
 export const defaultControllerOptions: ControllerOptions = {

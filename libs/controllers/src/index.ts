@@ -17,3 +17,5 @@ export * from './disruption/disruption-controller';
 export * from './daemonset/daemonset-controller';
 export * from './cronjob/cronjob-controller';
 export * from './statefulset/statefulset-controller';
+export * from './rootcacertpublisher/rootcacertpublisher-controller';
+export * from './rootcacertpublisher/reconcile';

@@ -41,8 +41,9 @@ function kubeControllerManager(): ClusterRole {
     // namespace: empty a terminating namespace of every kind before finalizing it.
     rule(['deletecollection'], ['*'], ['*']),
     // What the controllers create: pods (replicaset, daemonset, statefulset, job), replica sets (deployment),
-    // revisions (daemonset, statefulset), claims (statefulset), jobs (cronjob), endpoints and slices.
-    rule(['create'], [''], ['endpoints', 'persistentvolumeclaims', 'pods']),
+    // revisions (daemonset, statefulset), claims (statefulset), jobs (cronjob), endpoints and slices, and
+    // kube-root-ca.crt ConfigMaps (root-ca-cert-publisher).
+    rule(['create'], [''], ['configmaps', 'endpoints', 'persistentvolumeclaims', 'pods']),
     rule(['create'], ['apps'], ['controllerrevisions', 'replicasets']),
     rule(['create'], ['batch'], ['jobs']),
     rule(['create'], ['discovery.k8s.io'], ['endpointslices']),

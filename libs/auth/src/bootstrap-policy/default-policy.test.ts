@@ -100,6 +100,7 @@ describe('the controller-manager', () => {
     ['create', '', 'endpoints', 'dev'], ['update', '', 'endpoints', 'dev', 'svc'], ['delete', '', 'endpoints', 'dev', 'svc'],
     ['create', 'discovery.k8s.io', 'endpointslices', 'dev'], ['update', 'discovery.k8s.io', 'endpointslices', 'dev', 'svc-abc'],
     ['create', '', 'serviceaccounts', 'dev'], ['create', '', 'persistentvolumeclaims', 'dev'],
+    ['create', '', 'configmaps', 'dev'], ['update', '', 'configmaps', 'dev', 'kube-root-ca.crt'],
     ['update', '', 'namespaces/finalize', undefined, 'dev'], ['update', '', 'namespaces/status', undefined, 'dev'],
     ['patch', '', 'nodes', undefined, 'n1'], ['patch', '', 'nodes/status', undefined, 'n1'],
     ['create', '', 'events', 'dev'], ['patch', '', 'events', 'dev', 'e'],
@@ -109,7 +110,7 @@ describe('the controller-manager', () => {
   it('may watch, read, orphan, delete and empty every kind', () => expect(missing(controllerManager, everyKind)).toEqual([]));
   it('may write what its controllers write', () => expect(missing(controllerManager, writes)).toEqual([]));
   it('may not grant itself more, nor create what no controller creates', () => {
-    const escalations: Op[] = [['create', 'rbac.authorization.k8s.io', 'clusterrolebindings'], ['create', 'rbac.authorization.k8s.io', 'rolebindings', 'dev'], ['create', '', 'nodes'], ['create', '', 'configmaps', 'dev']];
+    const escalations: Op[] = [['create', 'rbac.authorization.k8s.io', 'clusterrolebindings'], ['create', 'rbac.authorization.k8s.io', 'rolebindings', 'dev'], ['create', '', 'nodes'], ['create', '', 'services', 'dev']];
     expect(denied(controllerManager, escalations)).toEqual([]);
   });
 });

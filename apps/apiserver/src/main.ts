@@ -55,7 +55,7 @@ async function main(): Promise<void> {
     .option('--client-ca-file <file>', 'PEM CA that client certificates are verified against (CN user, O groups)')
     .option('--token-auth-file <file>', 'CSV of static bearer tokens: token,user,uid,"group1,group2"')
     .option('--anonymous-auth <bool>', 'whether requests without credentials on the secure port are system:anonymous (else 401)', boolean, true)
-    .option('--authorization-mode <mode>', 'authorization on the secure port: AlwaysAllow or RBAC (system:masters always allowed)', 'AlwaysAllow')
+    .option('--authorization-mode <mode>', 'authorization on the secure port: AlwaysAllow, RBAC, or Node,RBAC (kubelets limited to their own node\'s objects, with NodeRestriction admission; system:masters always allowed)', 'AlwaysAllow')
     .option('--kubeconfig <path>', 'accepted for symmetry with the other programs; the apiserver needs none')
     .option('--v <level>', 'log verbosity: 0 info, 4+ debug', '0')
     .showHelpAfterError(false)

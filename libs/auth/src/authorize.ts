@@ -1,4 +1,6 @@
 import { resultOf, unionAuthorizer, type AuthorizationResult, type Authorizer } from './authorizer';
+import { NodeAuthorizer } from './node-authorizer';
+import type { NodeGraph } from './node-graph';
 import { privilegedGroupsAuthorizer } from './privileged-groups';
 import { RbacAuthorizer } from './rbac-authorizer';
 import type { RbacSource } from './rbac-source';
@@ -17,4 +19,12 @@ export function authorize(attrs: RequestAttributes, source: RbacSource): Authori
   let chain = chains.get(source);
   if (!chain) chains.set(source, (chain = defaultAuthorizer(source)));
   return resultOf(chain.authorize(attrs));
+}
+
+/**
+ * The chain of `--authorization-mode=Node,RBAC`: system:masters first, then the Node authorizer for kubelets
+ * over `graph`, then RBAC for everyone the Node authorizer has no opinion on.
+ */
+export function nodeAndRbacAuthorizer(graph: NodeGraph, source: RbacSource): Authorizer {
+  return unionAuthorizer([privilegedGroupsAuthorizer(), new NodeAuthorizer(graph), new RbacAuthorizer(source)]);
 }

@@ -7,6 +7,8 @@ export * from './rbac-source';
 export * from './rbac-index';
 export * from './rbac-authorizer';
 export * from './authorize';
+export * from './node-graph';
+export * from './node-authorizer';
 export * from './forbidden';
 export * from './aggregation';
 export { describeSubject, subjectKey } from './subject-match';

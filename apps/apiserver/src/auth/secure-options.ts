@@ -68,10 +68,14 @@ export function secureServingFromFlags(f: SecureFlags): SecureServingConfig | un
   return config;
 }
 
-// Kubernetes takes a comma-separated chain; of its modes, these two exist here so far.
+// Kubernetes takes a comma-separated chain; of its modes, these exist here so far. Node decides for kubelets and
+// passes everything it has no opinion on along, so it comes before RBAC.
 function authorizationMode(value: string): AuthorizationMode {
   const modes = value.split(',').map((m) => m.trim()).filter(Boolean);
-  for (const m of modes) if (m !== 'AlwaysAllow' && m !== 'RBAC') throw new Error(`--authorization-mode: unknown or unsupported mode "${m}" (supported: AlwaysAllow, RBAC)`);
-  if (modes.length !== 1) throw new Error('--authorization-mode takes one of AlwaysAllow, RBAC');
-  return modes[0] as AuthorizationMode;
+  for (const m of modes) if (m !== 'AlwaysAllow' && m !== 'RBAC' && m !== 'Node') throw new Error(`--authorization-mode: unknown or unsupported mode "${m}" (supported: AlwaysAllow, RBAC, Node,RBAC)`);
+  const chain = modes.join(',');
+  if (chain === 'AlwaysAllow' || chain === 'RBAC' || chain === 'Node,RBAC') return chain;
+  if (chain === 'RBAC,Node') throw new Error('--authorization-mode: Node must come before RBAC (--authorization-mode=Node,RBAC)');
+  if (chain === 'Node') throw new Error('--authorization-mode: Node authorizes only kubelets; give --authorization-mode=Node,RBAC');
+  throw new Error('--authorization-mode takes one of AlwaysAllow, RBAC, Node,RBAC');
 }

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import type { TLSSocket } from 'node:tls';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { authorize, forbiddenStatus, type RbacSource, type RequestAttributes } from '@skiff/auth';
+import { forbiddenStatus, resultOf, type Authorizer, type RequestAttributes } from '@skiff/auth';
 import type { Status } from '@skiff/api';
 import type { Logger } from '@skiff/logging';
 import type { UserInfo } from '../admission/admission';
@@ -11,7 +11,11 @@ import { authenticate, type AuthenticatorOptions } from './authenticator';
 import { authorizationAttributes } from './authorization-attributes';
 import { insecureUser, setRequestUser } from './request-user';
 
-export type AuthorizationMode = 'AlwaysAllow' | 'RBAC';
+/** `Node,RBAC` runs the Node authorizer for kubelets first, and turns NodeRestriction admission on. */
+export type AuthorizationMode = 'AlwaysAllow' | 'RBAC' | 'Node,RBAC';
+
+/** Whether the mode's chain includes RBAC, and so needs the default policy and the RBAC caches. */
+export const usesRbac = (mode: AuthorizationMode) => mode !== 'AlwaysAllow';
 
 /** What the HTTPS port serves with: its certificate and how it authenticates and authorizes. */
 export interface SecureServingConfig {
@@ -50,9 +54,10 @@ const connectSubresources = new Set(['exec', 'attach', 'portforward']);
 
 /**
  * Authentication, then authorization, for requests on the secure port; requests on the plain port pass as
- * the unsecured user. Runs before any handler, upgrades (exec, attach) included.
+ * the unsecured user. Runs before any handler, upgrades (exec, attach) included; without an authorizer
+ * (AlwaysAllow) every authenticated request is allowed.
  */
-export function secureRequestFilter(config: SecureServingConfig, rbac: RbacSource | undefined, logger: Logger): RequestHandler {
+export function secureRequestFilter(config: SecureServingConfig, authorizer: Authorizer | undefined, logger: Logger): RequestHandler {
   const authn: AuthenticatorOptions = { clientCertificates: config.clientCaPem !== undefined, tokens: config.tokens, anonymous: config.anonymous };
   return (req: Request, res: Response, next: NextFunction) => {
     if (!(req.socket as TLSSocket).encrypted) {
@@ -65,9 +70,9 @@ export function secureRequestFilter(config: SecureServingConfig, rbac: RbacSourc
       return sendJSON(res, 401, unauthorized);
     }
     setRequestUser(req, result.user);
-    if (config.authorizationMode === 'RBAC' && rbac) {
+    if (authorizer) {
       for (const attrs of attributesToCheck(req, result.user)) {
-        const decision = authorize(attrs, rbac);
+        const decision = resultOf(authorizer.authorize(attrs));
         if (!decision.allowed) return sendJSON(res, 403, forbiddenStatus(attrs, decision.reason));
       }
     }

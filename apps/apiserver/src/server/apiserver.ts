@@ -3,10 +3,13 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { builtinScheme, type KObject, type ResourceType, type Scheme } from '@skiff/api';
+import { defaultAuthorizer, nodeAndRbacAuthorizer, type Authorizer } from '@skiff/auth';
 import type { Logger } from '@skiff/logging';
 import { AdmissionChain } from '../admission/admission';
 import { rbacSourceFromCaches } from '../auth/rbac-caches';
-import { secureRequestFilter, tlsServerOptions, type SecureServingConfig } from '../auth/secure-serving';
+import { nodeGraphFromCaches } from '../auth/node-graph-caches';
+import { secureRequestFilter, tlsServerOptions, usesRbac, type SecureServingConfig } from '../auth/secure-serving';
+import { nodeRestriction } from '../admission/node-restriction';
 import { namespaceLifecycle } from '../admission/namespace-lifecycle';
 import { priorityAdmission } from '../admission/priority';
 import { defaultTolerationSecondsAdmission } from '../admission/default-toleration-seconds';
@@ -75,7 +78,14 @@ export class Apiserver {
     const leases = new LeaseReuse(store);
     const registries = new Map<ResourceType, GenericRegistry>();
     const namespaces = scheme.forResource('', 'v1', 'namespaces');
-    const admission = new AdmissionChain([namespaceLifecycle((name) => this.lookupNamespace(name)), priorityAdmission(() => this.ctx), defaultTolerationSecondsAdmission()]);
+    // NodeRestriction is on exactly when the Node authorizer is: it checks the objects the authorizer let a kubelet write.
+    const nodeMode = opts.secure?.authorizationMode === 'Node,RBAC';
+    const admission = new AdmissionChain([
+      namespaceLifecycle((name) => this.lookupNamespace(name)),
+      priorityAdmission(() => this.ctx),
+      defaultTolerationSecondsAdmission(),
+      ...(nodeMode ? [nodeRestriction()] : []),
+    ]);
     for (const t of scheme.all) {
       const cache = new WatchCache(store, t, opts.logger, metrics, opts.bookmarkIntervalMs);
       this.caches.push(cache);
@@ -125,8 +135,11 @@ export class Apiserver {
     });
 
     if (this.opts.secure) {
-      const rbac = this.opts.secure.authorizationMode === 'RBAC' ? rbacSourceFromCaches(ctx) : undefined;
-      app.use(secureRequestFilter(this.opts.secure, rbac, ctx.logger));
+      const mode = this.opts.secure.authorizationMode;
+      let authorizer: Authorizer | undefined;
+      if (mode === 'RBAC') authorizer = defaultAuthorizer(rbacSourceFromCaches(ctx));
+      else if (mode === 'Node,RBAC') authorizer = nodeAndRbacAuthorizer(nodeGraphFromCaches(ctx), rbacSourceFromCaches(ctx));
+      app.use(secureRequestFilter(this.opts.secure, authorizer, ctx.logger));
     }
 
     // Resource requests first: they are the hot path, and discovery paths fall through to the routes below.
@@ -227,7 +240,7 @@ export class Apiserver {
     }
     for (const c of this.caches) void c.start();
     void bootstrapCluster(this.ctx, new IPRange(this.opts.serviceClusterIPRange));
-    if (this.opts.secure?.authorizationMode === 'RBAC') void bootstrapRbac(this.ctx);
+    if (this.opts.secure && usesRbac(this.opts.secure.authorizationMode)) void bootstrapRbac(this.ctx);
     this.compactor.start();
     return port ?? this.securePort!;
   }

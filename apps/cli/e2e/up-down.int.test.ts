@@ -1,7 +1,9 @@
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
+import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
+import { parse } from 'yaml';
 import { freePort, kubectlBinary, leftoverProxyState, linkExists, podMasqueradeRules, routeExists, waitFor } from '@skiff/testing';
 
 /**
@@ -54,6 +56,18 @@ function alive(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/** The status of a GET without credentials, verifying the server with `caPem`. */
+function anonymousGetStatus(url: string, caPem: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = https.get(url, { ca: caPem, timeout: 10_000 }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('timeout', () => req.destroy(new Error(`GET ${url} timed out`)));
+    req.on('error', reject);
+  });
 }
 
 function netnsList(): string[] {
@@ -120,6 +134,16 @@ describe('skiff up --detach / skiff down --wipe on a real node', () => {
     const second = await run(process.execPath, [skiffBin, ...upArgs]);
     expect(second.code).toBe(1);
     expect(second.stderr).toContain(`error: skiff up is already running on ${dir} (pid ${status().supervisor.pid})`);
+  });
+
+  it('serves the API only over HTTPS, refusing anonymous requests for anything but health', async () => {
+    const config = parse(fs.readFileSync(kubeconfig, 'utf8')) as { clusters: Array<{ cluster: { server: string; 'certificate-authority-data': string } }>; users: Array<{ user: Record<string, string> }> };
+    const server = config.clusters[0].cluster.server;
+    expect(server).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+    expect(Object.keys(config.users[0].user).sort()).toEqual(['client-certificate-data', 'client-key-data']);
+    const caPem = Buffer.from(config.clusters[0].cluster['certificate-authority-data'], 'base64').toString();
+    expect(await anonymousGetStatus(`${server}/readyz`, caPem)).toBe(200);
+    expect(await anonymousGetStatus(`${server}/api/v1/pods`, caPem)).toBe(403);
   });
 
   it('shows the node Ready to kubectl and runs a busybox pod on it', async () => {

@@ -1,60 +1,71 @@
-import fs from 'node:fs';
 import path from 'node:path';
-import { stringify } from 'yaml';
+import { ensureClusterPki, writeKubeconfig, type ClusterCertificateName, type ClusterPki } from '@skiff/pki';
 import type { ClusterPaths } from './cluster-paths';
 import type { ClusterSettings } from './cluster-settings';
 
-/** Who talks to the apiserver. Each has its own kubeconfig, so each can get its own credentials. */
+/** Who talks to the apiserver. Each has its own kubeconfig with its own client certificate. */
 export type ClusterClient = 'admin' | 'scheduler' | 'controller-manager' | 'kubelet' | 'proxy';
 
 /** How the cluster's clients reach the apiserver, and what the apiserver needs to serve them. */
 export interface ClusterAccess {
   apiServerUrl: string;
   kubeconfig(who: ClusterClient): string;
-  /** Flags for the apiserver beyond etcd and the port. */
+  /** Flags for the apiserver beyond etcd and the bind address: the secure port, its certificates and authorization. */
   apiserverArgs: string[];
+  /** The cluster CA's certificate, which verifies the apiserver and signs every client certificate. */
+  caCertFile: string;
 }
 
-/** The user names the components will authenticate as, Kubernetes' own. */
+/** The certificate in the cluster PKI that each client authenticates with. */
+const clientCertificates: Record<ClusterClient, ClusterCertificateName> = {
+  admin: 'admin',
+  scheduler: 'kube-scheduler',
+  'controller-manager': 'kube-controller-manager',
+  kubelet: 'kubelet-client',
+  proxy: 'kube-proxy',
+};
+
+/** The kubeconfig user entries are named after the Kubernetes user each client authenticates as. */
 const userNames: Record<ClusterClient, (settings: ClusterSettings) => string> = {
-  admin: () => 'skiff-admin',
+  admin: () => 'kubernetes-admin',
   scheduler: () => 'system:kube-scheduler',
   'controller-manager': () => 'system:kube-controller-manager',
   kubelet: (s) => `system:node:${s.nodeName}`,
   proxy: () => 'system:kube-proxy',
 };
 
-function kubeconfigText(server: string, user: string): string {
-  return stringify({
-    apiVersion: 'v1',
-    kind: 'Config',
-    clusters: [{ name: 'skiff', cluster: { server } }],
-    users: [{ name: user, user: {} }],
-    contexts: [{ name: 'skiff', context: { cluster: 'skiff', user, namespace: 'default' } }],
-    'current-context': 'skiff',
-  });
-}
-
-function writeIfChanged(file: string, text: string): void {
-  try {
-    if (fs.readFileSync(file, 'utf8') === text) return;
-  } catch {
-    // Not written yet.
-  }
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, text, { mode: 0o600 });
-}
-
 /**
- * Writes the admin kubeconfig (DIR/admin.kubeconfig) and one per component (DIR/kubeconfigs/). The apiserver serves
- * plain HTTP on loopback for now, so they carry no credentials; this is where a cluster CA, the apiserver's serving
- * certificate and each client's certificate will be made and written into these files.
+ * Makes (or reuses) the cluster PKI in DIR/pki and writes the admin kubeconfig (DIR/admin.kubeconfig) and one per
+ * component (DIR/kubeconfigs/), each verifying the apiserver with the cluster CA and carrying its client certificate.
+ * The apiserver serves only HTTPS, with Node,RBAC authorization.
  */
-export function prepareClusterAccess(paths: ClusterPaths, settings: ClusterSettings): ClusterAccess {
-  const apiServerUrl = `http://127.0.0.1:${settings.apiPort}`;
+export async function prepareClusterAccess(paths: ClusterPaths, settings: ClusterSettings): Promise<ClusterAccess> {
+  const pki: ClusterPki = await ensureClusterPki(path.join(paths.dir, 'pki'), { nodeName: settings.nodeName });
+  const apiServerUrl = `https://127.0.0.1:${settings.apiPort}`;
   const file = (who: ClusterClient) => (who === 'admin' ? paths.adminKubeconfig : path.join(paths.kubeconfigDir, `${who}.kubeconfig`));
-  for (const who of Object.keys(userNames) as ClusterClient[]) {
-    writeIfChanged(file(who), kubeconfigText(apiServerUrl, userNames[who](settings)));
+  for (const who of Object.keys(clientCertificates) as ClusterClient[]) {
+    const cert = pki.certificates[clientCertificates[who]];
+    writeKubeconfig(file(who), {
+      server: apiServerUrl,
+      caPem: pki.ca.certPem,
+      certPem: cert.certPem,
+      keyPem: cert.keyPem,
+      user: userNames[who](settings),
+      cluster: 'skiff',
+      namespace: 'default',
+    });
   }
-  return { apiServerUrl, kubeconfig: file, apiserverArgs: [] };
+  const serving = pki.certificates.apiserver;
+  return {
+    apiServerUrl,
+    kubeconfig: file,
+    caCertFile: pki.caCertFile,
+    apiserverArgs: [
+      `--secure-port=${settings.apiPort}`,
+      `--tls-cert-file=${serving.certFile}`,
+      `--tls-private-key-file=${serving.keyFile}`,
+      `--client-ca-file=${pki.caCertFile}`,
+      '--authorization-mode=Node,RBAC',
+    ],
+  };
 }

@@ -91,7 +91,7 @@ export function registrySpec(c: ClusterContext): ProcessSpec {
 }
 
 export function apiserverSpec(c: ClusterContext): ProcessSpec {
-  return nodeProgram(c, 'apiserver', programScript('apiserver'), [`--etcd-servers=${etcdUrl(c.settings)}`, '--bind-address=127.0.0.1', `--port=${c.settings.apiPort}`, ...c.access.apiserverArgs], {
+  return nodeProgram(c, 'apiserver', programScript('apiserver'), [`--etcd-servers=${etcdUrl(c.settings)}`, '--bind-address=127.0.0.1', ...c.access.apiserverArgs], {
     ready: (run) => waitForApiserverReady(run, c.admin).then(() => undefined),
   });
 }
@@ -110,7 +110,7 @@ export function schedulerSpec(c: ClusterContext): ProcessSpec {
 }
 
 export function controllerManagerSpec(c: ClusterContext): ProcessSpec {
-  return controlPlaneClientSpec(c, 'controller-manager', [`--cluster-cidr=${c.settings.clusterCIDR}`]);
+  return controlPlaneClientSpec(c, 'controller-manager', [`--cluster-cidr=${c.settings.clusterCIDR}`, `--root-ca-file=${c.access.caCertFile}`]);
 }
 
 /** A kubelet that had to be killed leaves its containerd running (in its own process group): stop it by its PID. */

@@ -142,7 +142,7 @@ export async function superviseCluster(opts: UpOptions): Promise<number> {
     if (runtime.kind === 'containerd' && settings.routeLocalnetBefore === undefined) settings.routeLocalnetBefore = readRouteLocalnet();
     writeSettings(paths, settings);
     for (const note of notes) report.print(`note: ${note}`);
-    const access = prepareClusterAccess(paths, settings);
+    const access = await prepareClusterAccess(paths, settings);
     admin = new HttpKubeClient(loadClientConfig({ kubeconfigPath: access.kubeconfig('admin') }), { requestTimeoutMs: 5000, userAgent: 'skiff-up' });
     status.apiServer = access.apiServerUrl;
     status.node = { name: settings.nodeName, runtime: runtime.kind };

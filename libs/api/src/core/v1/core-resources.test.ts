@@ -100,6 +100,12 @@ describe('Secret', () => {
     expect(s).toEqual({ metadata: s.metadata, type: 'Opaque', data: { a: 'YQ==', b: 'aGVsbG8=' } });
   });
 
+  it('leaves stringData with a non-string value for the schema to report, instead of failing to encode it', () => {
+    const s = secret({ stringData: { flag: true as unknown as string } });
+    expect(s.data).toBeUndefined();
+    expect(schemaErrors(secrets.schema, s).map((e) => e.field)).toEqual(['stringData[flag]']);
+  });
+
   it('checks keys, base64 and the keys each type needs', () => {
     expect(secrets.validate!(secret({ data: { 'bad key': 'YQ==', ok: 'not base64!' } })).map((e) => e.field)).toEqual(['data[bad key]', 'data[ok]']);
     expect(secrets.validate!(secret({ type: 'kubernetes.io/tls', data: { 'tls.crt': 'YQ==' } })).map(formatFieldError)).toEqual([

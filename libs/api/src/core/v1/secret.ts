@@ -21,7 +21,8 @@ export const secrets = defineResource<Secret>({
   schema: SecretSchema,
   applyDefaults(secret) {
     secret.type ||= secretTypes.opaque;
-    if (secret.stringData) {
+    // A non-string value (YAML `x: yes`) is left for validation to report with its field path.
+    if (secret.stringData && Object.values(secret.stringData).every((v) => typeof v === 'string')) {
       secret.data ??= {};
       for (const [k, v] of Object.entries(secret.stringData)) secret.data[k] = Buffer.from(v, 'utf8').toString('base64');
       delete secret.stringData;

@@ -26,7 +26,8 @@ Creates pods, measures watch delivery and lists, and reports against the apiserv
 are judged on the measured creates that follow.
 Without --server it starts its own etcd and skiff-apiserver on loopback ports and stops them at the end.`;
 
-function integer(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {
+/** A whole-number flag within [min, max], or the fallback when absent; every benchmark's flags use it. */
+export function integer(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {
   if (raw === undefined) return fallback;
   const n = Number(raw);
   if (!/^\d+$/.test(raw) || !Number.isSafeInteger(n) || n < min || n > max) {

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { UsageError } from '../options';
+import { integer, UsageError } from '../options';
 
 export interface ControllersBenchOptions {
   /** The Deployment is scaled from 0 to this many replicas. */
@@ -15,15 +15,6 @@ export const controllersUsage = `usage: skiff-bench controllers [--replicas 1000
 Starts etcd, skiff-apiserver and skiff-controller-manager on loopback ports, creates a Deployment with 0 replicas,
 scales it to --replicas and reports the time until that many Pod objects exist (seen on a pod watch), pods/s, and
 the CPU seconds each process spent; then scales back to 0 and reports the time until every pod is deleted.`;
-
-function integer(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {
-  if (raw === undefined) return fallback;
-  const n = Number(raw);
-  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(n) || n < min || n > max) {
-    throw new UsageError(`--${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
-  }
-  return n;
-}
 
 /** Parses `skiff-bench controllers [flags]`; undefined when help was asked for. */
 export function parseControllersBenchArgs(argv: readonly string[]): ControllersBenchOptions | undefined {

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { UsageError } from '../options';
+import { integer, UsageError } from '../options';
 
 export interface KubeletBenchOptions {
   pods: number;
@@ -25,15 +25,6 @@ pods, then creates --pods busybox pods at --rate per second and reports per pod 
 the watch event showing phase Running (p50/p99/max), split into scheduled, sandbox ready (pod IP), container started
 and Running; then deletes them and reports how long that took. Everything it started is stopped and removed.
 --cpu-prof-dir writes a V8 CPU profile of the kubelet there.`;
-
-function integer(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {
-  if (raw === undefined) return fallback;
-  const n = Number(raw);
-  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(n) || n < min || n > max) {
-    throw new UsageError(`--${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
-  }
-  return n;
-}
 
 /** Parses `skiff-bench kubelet [flags]`; undefined when help was asked for. */
 export function parseKubeletBenchArgs(argv: readonly string[]): KubeletBenchOptions | undefined {

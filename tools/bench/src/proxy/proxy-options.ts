@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { UsageError } from '../options';
+import { integer, UsageError } from '../options';
 
 export interface ProxyBenchOptions {
   services: number;
@@ -31,15 +31,6 @@ with its rules going to that namespace, writes the Services and their EndpointSl
 rules for every endpoint applied, then --changes single EndpointSlice updates → applied. DNS: a ClusterDnsServer on
 127.0.0.1 (in a worker thread) holding the same Services answers A queries for their names, then for unknown names
 (NXDOMAIN), for --dns-seconds each with --dns-concurrency queries in flight; nothing is forwarded off the machine.`;
-
-function integer(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {
-  if (raw === undefined) return fallback;
-  const n = Number(raw);
-  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(n) || n < min || n > max) {
-    throw new UsageError(`--${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
-  }
-  return n;
-}
 
 /** Parses `skiff-bench proxy [flags]`; undefined when help was asked for. */
 export function parseProxyBenchArgs(argv: readonly string[]): ProxyBenchOptions | undefined {

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { UsageError } from '../options';
+import { integer, UsageError } from '../options';
 
 export interface SchedulerBenchOptions {
   nodes: number;
@@ -17,15 +17,6 @@ export const schedulerUsage = `usage: skiff-bench scheduler [--nodes 100] [--pod
 Starts etcd, skiff-apiserver and skiff-scheduler on loopback ports, registers --nodes Node objects, then creates
 --pods pods with --concurrency creates in flight and reports pods/s from the first create to the last binding
 seen on a watch, per-pod latency (create acknowledged → binding observed) and CPU per pod of every process.`;
-
-function integer(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {
-  if (raw === undefined) return fallback;
-  const n = Number(raw);
-  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(n) || n < min || n > max) {
-    throw new UsageError(`--${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
-  }
-  return n;
-}
 
 /** Parses `skiff-bench scheduler [flags]`; undefined when help was asked for. */
 export function parseSchedulerBenchArgs(argv: readonly string[]): SchedulerBenchOptions | undefined {

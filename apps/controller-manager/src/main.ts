@@ -1,29 +1,25 @@
 import os from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { collectDefaultMetrics, Registry } from 'prom-client';
-import { HealthServer, HttpKubeClient, LeaderElector, loadClientConfig, type ClientConfig } from '@skiff/client';
+import { commandLineOptions, exitWithMessage, HealthServer, HttpKubeClient, LeaderElector, loadClientConfig, type ClientConfig } from '@skiff/client';
 import { controllerFactories, ControllerMetrics } from '@skiff/controllers';
 import { createLogger } from '@skiff/logging';
 import { ControllerManager } from './controller-manager';
 import { selectControllers } from './controller-selection';
-import { parseControllerManagerFlags, UsageError, type ControllerManagerOptions } from './options';
+import { parseControllerManagerFlags, type ControllerManagerOptions } from './options';
 import { readRootCAFile, withoutUnconfiguredControllers } from './root-ca-file';
 
 function fatal(message: string, code: number): never {
-  process.stderr.write(`skiff-controller-manager: ${message.split('\n')[0]}\n`);
-  process.exit(code);
+  return exitWithMessage('skiff-controller-manager', message, code);
 }
 
 function options(): { o: ControllerManagerOptions; controllers: string[]; rootCA?: string } {
-  try {
-    const o = parseControllerManagerFlags(process.argv.slice(2));
-    if (!o) process.exit(0);
+  return commandLineOptions('skiff-controller-manager', (argv) => {
+    const o = parseControllerManagerFlags(argv);
+    if (!o) return undefined;
     const rootCA = o.rootCAFile === undefined ? undefined : readRootCAFile(o.rootCAFile);
     return { o, controllers: selectControllers(o.controllers, Object.keys(controllerFactories).sort()), rootCA };
-  } catch (e) {
-    if (e instanceof UsageError) fatal(e.message, 2);
-    throw e;
-  }
+  });
 }
 
 async function main(): Promise<void> {

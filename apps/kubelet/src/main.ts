@@ -1,11 +1,11 @@
 import path from 'node:path';
 import { Registry } from 'prom-client';
-import { HttpKubeClient, InformerFactory, loadClientConfig, realClock, type ClientConfig } from '@skiff/client';
+import { commandLineOptions, exitWithMessage, HttpKubeClient, InformerFactory, loadClientConfig, realClock, type ClientConfig } from '@skiff/client';
 import { CriClient, InMemoryRuntime, ManagedContainerd, writePodNetworkConfig, type ContainerRuntime } from '@skiff/cri';
 import { createLogger, type Logger } from '@skiff/logging';
 import { Kubelet } from './kubelet';
 import { HollowHost, RealHost, type HostInfoSource } from './node/host-info';
-import { defaultNodeIP, parseKubeletFlags, UsageError, type KubeletOptions } from './options';
+import { defaultNodeIP, parseKubeletFlags, type KubeletOptions } from './options';
 import { ApiPodObjectSource } from './pod/object-source';
 import { PodConfigurator } from './pod/pod-configurator';
 import { ProbeManager } from './prober';
@@ -18,19 +18,11 @@ import { ProberTracker } from './worker/probe-tracker';
 import type { PodVolumes } from './worker/sync-deps';
 
 function fatal(message: string, code: number): never {
-  process.stderr.write(`skiff-kubelet: ${message.split('\n')[0]}\n`);
-  process.exit(code);
+  return exitWithMessage('skiff-kubelet', message, code);
 }
 
 function options(): KubeletOptions {
-  try {
-    const o = parseKubeletFlags(process.argv.slice(2));
-    if (!o) process.exit(0);
-    return o;
-  } catch (e) {
-    if (e instanceof UsageError) fatal(e.message, 2);
-    throw e;
-  }
+  return commandLineOptions('skiff-kubelet', parseKubeletFlags);
 }
 
 /** Hollow nodes keep no files: their pods' volumes are nothing at all. */

@@ -1,27 +1,19 @@
 import { Registry } from 'prom-client';
 import { endpointslices, services, type EndpointSlice, type Service } from '@skiff/api';
-import { HealthServer, HttpKubeClient, InformerFactory, loadClientConfig, type ClientConfig } from '@skiff/client';
+import { commandLineOptions, exitWithMessage, HealthServer, HttpKubeClient, InformerFactory, loadClientConfig, type ClientConfig } from '@skiff/client';
 import { createLogger } from '@skiff/logging';
 import { ClusterDnsServer, InformerDnsRecordSource } from './dns';
 import { ensureLocalDnsAddress, removeLocalDnsAddress } from './host-network';
 import { hostCommands, IptablesRuleApplier } from './iptables';
-import { parseProxyFlags, UsageError, type ProxyOptions } from './options';
+import { parseProxyFlags, type ProxyOptions } from './options';
 import { Proxier } from './proxier';
 
 function fatal(message: string, code: number): never {
-  process.stderr.write(`skiff-proxy: ${message.split('\n')[0]}\n`);
-  process.exit(code);
+  return exitWithMessage('skiff-proxy', message, code);
 }
 
 function options(): ProxyOptions {
-  try {
-    const o = parseProxyFlags(process.argv.slice(2));
-    if (!o) process.exit(0);
-    return o;
-  } catch (e) {
-    if (e instanceof UsageError) fatal(e.message, 2);
-    throw e;
-  }
+  return commandLineOptions('skiff-proxy', parseProxyFlags);
 }
 
 async function main(): Promise<void> {

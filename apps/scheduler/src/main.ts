@@ -1,25 +1,17 @@
 import os from 'node:os';
 import { randomUUID } from 'node:crypto';
-import { HealthServer, HttpKubeClient, LeaderElector, loadClientConfig, type ClientConfig } from '@skiff/client';
+import { commandLineOptions, exitWithMessage, HealthServer, HttpKubeClient, LeaderElector, loadClientConfig, type ClientConfig } from '@skiff/client';
 import { createLogger } from '@skiff/logging';
 import { SchedulerMetrics } from './metrics';
-import { parseSchedulerFlags, UsageError, type SchedulerOptions } from './options';
+import { parseSchedulerFlags, type SchedulerOptions } from './options';
 import { Scheduler } from './scheduler/scheduler';
 
 function fatal(message: string, code: number): never {
-  process.stderr.write(`skiff-scheduler: ${message.split('\n')[0]}\n`);
-  process.exit(code);
+  return exitWithMessage('skiff-scheduler', message, code);
 }
 
 function options(): SchedulerOptions {
-  try {
-    const o = parseSchedulerFlags(process.argv.slice(2));
-    if (!o) process.exit(0);
-    return o;
-  } catch (e) {
-    if (e instanceof UsageError) fatal(e.message, 2);
-    throw e;
-  }
+  return commandLineOptions('skiff-scheduler', parseSchedulerFlags);
 }
 
 async function main(): Promise<void> {

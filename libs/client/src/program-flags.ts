@@ -108,3 +108,25 @@ export function parseProgramFlags(
     },
   };
 }
+
+/** Ends a program the way every Skiff program ends on a fatal error: `<program>: <one line>` on stderr, then `code`. */
+export function exitWithMessage(program: string, message: string, code: number): never {
+  process.stderr.write(`${program}: ${message.split('\n')[0]}\n`);
+  process.exit(code);
+}
+
+/**
+ * A program's options from its command line: `parse` returns undefined once --help has been printed (exit 0) and
+ * throws UsageError for a bad command line (one line, exit 2); other errors propagate.
+ */
+export function commandLineOptions<T>(program: string, parse: (argv: readonly string[]) => T | undefined, argv: readonly string[] = process.argv.slice(2)): T {
+  let o: T | undefined;
+  try {
+    o = parse(argv);
+  } catch (e) {
+    if (e instanceof UsageError) exitWithMessage(program, e.message, 2);
+    throw e;
+  }
+  if (o === undefined) process.exit(0);
+  return o;
+}

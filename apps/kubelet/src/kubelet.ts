@@ -8,7 +8,7 @@ import { registerNode } from './node/node-registration';
 import type { NodeObservation } from './node/node-status';
 import { NodeStatusReporter } from './node/node-status-reporter';
 import { Backoff } from './runtime/backoff';
-import { ImagePuller } from './runtime/image-puller';
+import { ImagePuller, type PodEventSink } from './runtime/image-puller';
 import { PodLifecycleEventGenerator } from './runtime/pleg';
 import { StatusManager } from './status/status-manager';
 import { removePodFromRuntime } from './worker/pod-killer';
@@ -78,14 +78,15 @@ export class Kubelet {
     this.clock = parts.clock ?? realClock;
     this.recorder = new EventRecorder(parts.client, { component: 'kubelet', host: settings.nodeName }, this.clock, { logger: parts.logger });
     this.statuses = new StatusManager(parts.client, parts.logger);
+    const record: PodEventSink = (pod, type, reason, message) => this.recorder.event(pod, type, reason, message);
     this.deps = {
       runtime: parts.runtime,
       runtimeName: parts.runtimeName,
       client: parts.client,
       clock: this.clock,
       logger: parts.logger,
-      record: (pod, type, reason, message) => this.recorder.event(pod, type, reason, message),
-      images: new ImagePuller(parts.runtime, new Backoff(this.clock), this.clock, (pod, type, reason, message) => this.recorder.event(pod, type, reason, message)),
+      record,
+      images: new ImagePuller(parts.runtime, new Backoff(this.clock), this.clock, record),
       crashBackoff: new Backoff(this.clock),
       probes: parts.probes,
       volumes: parts.volumes,

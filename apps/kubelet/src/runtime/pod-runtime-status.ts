@@ -24,9 +24,7 @@ export async function podRuntimeStatus(runtime: ContainerRuntime, uid: string): 
   // Newest first; the attempt number breaks ties between instances made in the same instant.
   sandboxStatuses.sort((a, b) => b.createdAt - a.createdAt || b.metadata.attempt - a.metadata.attempt);
   containerStatuses.sort((a, b) => b.createdAt - a.createdAt || b.metadata.attempt - a.metadata.attempt);
-  const status = { uid, sandboxes: sandboxStatuses, containers: containerStatuses };
-  await addTerminationMessages(status);
-  return status;
+  return { uid, sandboxes: sandboxStatuses, containers: containerStatuses };
 }
 
 /** The newest instance of each named container, and the one before it (for lastState and `logs --previous`). */

@@ -1,6 +1,6 @@
 import type { Container, Pod } from '@skiff/api';
 import type { ContainerStatus as RuntimeContainerStatus } from '@skiff/cri';
-import { podRuntimeStatus } from '../runtime/pod-runtime-status';
+import { podRuntimeStatus, type PodRuntimeStatus } from '../runtime/pod-runtime-status';
 import type { PodSyncDeps } from './sync-deps';
 
 /** Kubernetes never gives a container less than this to stop, whatever the grace period says. */
@@ -92,8 +92,7 @@ export async function removePodFromRuntime(uid: string, d: PodSyncDeps): Promise
  * Garbage collection of one pod's dead instances: for each container name keep the newest two (the running or
  * last one, and the one before it for `logs --previous`), and keep only the newest sandbox.
  */
-export async function collectDeadInstances(uid: string, d: PodSyncDeps): Promise<void> {
-  const rs = await podRuntimeStatus(d.runtime, uid);
+export async function collectDeadInstances(rs: PodRuntimeStatus, d: PodSyncDeps): Promise<void> {
   const seen = new Map<string, number>();
   for (const c of rs.containers) {
     const n = (seen.get(c.metadata.name) ?? 0) + 1;

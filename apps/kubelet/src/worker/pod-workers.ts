@@ -4,7 +4,7 @@ import { computePodStatus } from '../status/pod-status';
 import type { StatusManager } from '../status/status-manager';
 import { collectDeadInstances, killPod, podGracePeriodSeconds, removePodFromRuntime, shortenStops } from './pod-killer';
 import { newSyncState, syncRunningPod, type PodSyncState } from './pod-sync';
-import { podRuntimeStatus } from '../runtime/pod-runtime-status';
+import { addTerminationMessages, podRuntimeStatus, type PodRuntimeStatus } from '../runtime/pod-runtime-status';
 import type { PodSyncDeps } from './sync-deps';
 
 export interface PodWorkersOptions {
@@ -165,16 +165,18 @@ export class PodWorkers {
         return;
       }
       const result = await syncRunningPod(w.pod, w.state, this.d);
-      let status = this.status(w, result.runtime);
+      let runtime = result.runtime;
+      let status = await this.status(w, runtime);
       if (terminalPhases.has(status.phase ?? '')) {
         // A pod that finished for good keeps its containers for logs but gives up its sandbox.
         await killPod(w.pod, this.d);
         w.lifecycle = 'terminated';
-        status = this.status(w, await podRuntimeStatus(this.d.runtime, uid));
+        runtime = await podRuntimeStatus(this.d.runtime, uid);
+        status = await this.status(w, runtime);
       }
       const stored = await this.o.statuses.setStatus(w.pod, status);
       if (stored && stored.metadata.uid === uid) w.pod = { ...w.pod, status: stored.status };
-      await collectDeadInstances(uid, this.d);
+      await collectDeadInstances(runtime, this.d);
       this.schedule(uid, w, result.retryInMs ?? resync);
     } catch (e) {
       this.d.logger.warn(`syncing pod ${w.pod.metadata.namespace}/${w.pod.metadata.name} failed: ${(e as Error).message}`);
@@ -182,7 +184,9 @@ export class PodWorkers {
     }
   }
 
-  private status(w: Worker, runtime: Awaited<ReturnType<typeof podRuntimeStatus>>) {
+  /** The pod's status from what the runtime holds; termination messages are read only here, where they are shown. */
+  private async status(w: Worker, runtime: PodRuntimeStatus) {
+    await addTerminationMessages(runtime);
     return computePodStatus({
       pod: w.pod,
       runtime,
@@ -203,7 +207,7 @@ export class PodWorkers {
     await killPod(w.pod, this.d, w.killGraceSeconds);
     w.killGraceSeconds = undefined;
     w.lifecycle = 'terminated';
-    const status = this.status(w, await podRuntimeStatus(this.d.runtime, w.pod.metadata.uid!));
+    const status = await this.status(w, await podRuntimeStatus(this.d.runtime, w.pod.metadata.uid!));
     await this.o.statuses.setStatus(w.pod, status).catch(() => undefined);
   }
 

@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 
 export interface BenchOptions {
   /** How many pods to create. */
@@ -95,4 +95,24 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | undefine
     json: values.json ?? false,
     timeoutSeconds: integer('timeout-seconds', values['timeout-seconds'], 300, 10, 3600),
   };
+}
+
+type FlagValues<O extends NonNullable<ParseArgsConfig['options']>> = ReturnType<typeof parseArgs<{ args: string[]; allowPositionals: true; strict: true; options: O }>>['values'];
+
+/**
+ * The flags of `skiff-bench <command> [flags]`: undefined when --help was asked for; a bad flag or a different
+ * command is a UsageError of one line. Every benchmark but the apiserver's (whose command may be left out) uses it.
+ */
+export function benchCommandFlags<O extends NonNullable<ParseArgsConfig['options']>>(argv: readonly string[], command: string, options: O): FlagValues<O> | undefined {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...argv], allowPositionals: true, strict: true, options });
+  } catch (e) {
+    throw new UsageError((e as Error).message.split('\n')[0]);
+  }
+  const { values, positionals } = parsed;
+  if ((values as { help?: boolean }).help) return undefined;
+  const [first, ...extra] = positionals;
+  if (first !== command || extra.length) throw new UsageError(`expected "skiff-bench ${command} [flags]", got "${positionals.join(' ')}"`);
+  return values;
 }

@@ -1,5 +1,4 @@
-import { parseArgs } from 'node:util';
-import { integer, UsageError } from '../options';
+import { benchCommandFlags, integer, UsageError } from '../options';
 
 export interface ControllersBenchOptions {
   /** The Deployment is scaled from 0 to this many replicas. */
@@ -18,27 +17,14 @@ the CPU seconds each process spent; then scales back to 0 and reports the time u
 
 /** Parses `skiff-bench controllers [flags]`; undefined when help was asked for. */
 export function parseControllersBenchArgs(argv: readonly string[]): ControllersBenchOptions | undefined {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      strict: true,
-      options: {
-        replicas: { type: 'string' },
-        controllers: { type: 'string' },
-        json: { type: 'boolean', default: false },
-        'timeout-seconds': { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-  } catch (e) {
-    throw new UsageError((e as Error).message.split('\n')[0]);
-  }
-  const { values, positionals } = parsed;
-  if (values.help) return undefined;
-  const [command, ...extra] = positionals;
-  if (command !== 'controllers' || extra.length) throw new UsageError(`expected "skiff-bench controllers [flags]", got "${positionals.join(' ')}"`);
+  const values = benchCommandFlags(argv, 'controllers', {
+    replicas: { type: 'string' },
+    controllers: { type: 'string' },
+    json: { type: 'boolean', default: false },
+    'timeout-seconds': { type: 'string' },
+    help: { type: 'boolean', short: 'h', default: false },
+  });
+  if (!values) return undefined;
   const controllers = values.controllers ?? '*';
   if (!/^[-*a-z,]+$/.test(controllers)) throw new UsageError(`--controllers must be a list such as '*' or 'deployment,replicaset', got "${controllers}"`);
   return {

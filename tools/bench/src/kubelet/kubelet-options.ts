@@ -1,6 +1,5 @@
 import path from 'node:path';
-import { parseArgs } from 'node:util';
-import { integer, UsageError } from '../options';
+import { benchCommandFlags, integer, UsageError } from '../options';
 
 export interface KubeletBenchOptions {
   pods: number;
@@ -28,31 +27,18 @@ and Running; then deletes them and reports how long that took. Everything it sta
 
 /** Parses `skiff-bench kubelet [flags]`; undefined when help was asked for. */
 export function parseKubeletBenchArgs(argv: readonly string[]): KubeletBenchOptions | undefined {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      strict: true,
-      options: {
-        pods: { type: 'string' },
-        rate: { type: 'string' },
-        warmup: { type: 'string' },
-        'pod-cidr': { type: 'string' },
-        bridge: { type: 'string' },
-        'cpu-prof-dir': { type: 'string' },
-        json: { type: 'boolean', default: false },
-        'timeout-seconds': { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-  } catch (e) {
-    throw new UsageError((e as Error).message.split('\n')[0]);
-  }
-  const { values, positionals } = parsed;
-  if (values.help) return undefined;
-  const [command, ...extra] = positionals;
-  if (command !== 'kubelet' || extra.length) throw new UsageError(`expected "skiff-bench kubelet [flags]", got "${positionals.join(' ')}"`);
+  const values = benchCommandFlags(argv, 'kubelet', {
+    pods: { type: 'string' },
+    rate: { type: 'string' },
+    warmup: { type: 'string' },
+    'pod-cidr': { type: 'string' },
+    bridge: { type: 'string' },
+    'cpu-prof-dir': { type: 'string' },
+    json: { type: 'boolean', default: false },
+    'timeout-seconds': { type: 'string' },
+    help: { type: 'boolean', short: 'h', default: false },
+  });
+  if (!values) return undefined;
   const podCIDR = values['pod-cidr'] ?? '10.244.230.0/24';
   if (!/^\d{1,3}\.\d{1,3}\.\d{1,3}\.0\/24$/.test(podCIDR)) throw new UsageError(`--pod-cidr must be an IPv4 /24 such as 10.244.230.0/24, got "${podCIDR}"`);
   const bridge = values.bridge ?? 'skbench0';

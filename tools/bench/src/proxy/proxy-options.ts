@@ -1,5 +1,4 @@
-import { parseArgs } from 'node:util';
-import { integer, UsageError } from '../options';
+import { benchCommandFlags, integer, UsageError } from '../options';
 
 export interface ProxyBenchOptions {
   services: number;
@@ -34,33 +33,20 @@ rules for every endpoint applied, then --changes single EndpointSlice updates â†
 
 /** Parses `skiff-bench proxy [flags]`; undefined when help was asked for. */
 export function parseProxyBenchArgs(argv: readonly string[]): ProxyBenchOptions | undefined {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      strict: true,
-      options: {
-        services: { type: 'string' },
-        endpoints: { type: 'string' },
-        runs: { type: 'string' },
-        'min-sync-period-ms': { type: 'string' },
-        changes: { type: 'string' },
-        'skip-sync': { type: 'boolean', default: false },
-        'dns-seconds': { type: 'string' },
-        'dns-concurrency': { type: 'string' },
-        json: { type: 'boolean', default: false },
-        'timeout-seconds': { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-  } catch (e) {
-    throw new UsageError((e as Error).message.split('\n')[0]);
-  }
-  const { values, positionals } = parsed;
-  if (values.help) return undefined;
-  const [command, ...extra] = positionals;
-  if (command !== 'proxy' || extra.length) throw new UsageError(`expected "skiff-bench proxy [flags]", got "${positionals.join(' ')}"`);
+  const values = benchCommandFlags(argv, 'proxy', {
+    services: { type: 'string' },
+    endpoints: { type: 'string' },
+    runs: { type: 'string' },
+    'min-sync-period-ms': { type: 'string' },
+    changes: { type: 'string' },
+    'skip-sync': { type: 'boolean', default: false },
+    'dns-seconds': { type: 'string' },
+    'dns-concurrency': { type: 'string' },
+    json: { type: 'boolean', default: false },
+    'timeout-seconds': { type: 'string' },
+    help: { type: 'boolean', short: 'h', default: false },
+  });
+  if (!values) return undefined;
   const services = integer('services', values.services, 1000, 1, 20_000);
   const endpointsPerService = integer('endpoints', values.endpoints, 10, 1, 100);
   // Endpoint addresses come from one /16 (10.250.0.0/16), past its first 256.

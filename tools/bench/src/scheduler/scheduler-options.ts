@@ -1,5 +1,4 @@
-import { parseArgs } from 'node:util';
-import { integer, UsageError } from '../options';
+import { benchCommandFlags, integer, UsageError } from '../options';
 
 export interface SchedulerBenchOptions {
   nodes: number;
@@ -20,29 +19,16 @@ seen on a watch, per-pod latency (create acknowledged → binding observed) and 
 
 /** Parses `skiff-bench scheduler [flags]`; undefined when help was asked for. */
 export function parseSchedulerBenchArgs(argv: readonly string[]): SchedulerBenchOptions | undefined {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      strict: true,
-      options: {
-        nodes: { type: 'string' },
-        pods: { type: 'string' },
-        concurrency: { type: 'string' },
-        warmup: { type: 'string' },
-        json: { type: 'boolean', default: false },
-        'timeout-seconds': { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-  } catch (e) {
-    throw new UsageError((e as Error).message.split('\n')[0]);
-  }
-  const { values, positionals } = parsed;
-  if (values.help) return undefined;
-  const [command, ...extra] = positionals;
-  if (command !== 'scheduler' || extra.length) throw new UsageError(`expected "skiff-bench scheduler [flags]", got "${positionals.join(' ')}"`);
+  const values = benchCommandFlags(argv, 'scheduler', {
+    nodes: { type: 'string' },
+    pods: { type: 'string' },
+    concurrency: { type: 'string' },
+    warmup: { type: 'string' },
+    json: { type: 'boolean', default: false },
+    'timeout-seconds': { type: 'string' },
+    help: { type: 'boolean', short: 'h', default: false },
+  });
+  if (!values) return undefined;
   const pods = integer('pods', values.pods, 2000, 1, 100_000);
   return {
     nodes: integer('nodes', values.nodes, 100, 1, 20_000),

@@ -5,3 +5,4 @@ export * from './proxier-metrics';
 export * from './proxier';
 export { proxiedClusterIP, servicePortsOf } from './service-ports';
 export * from './dns';
+export * from './routes';

@@ -7,6 +7,7 @@ import { ensureLocalDnsAddress, removeLocalDnsAddress } from './host-network';
 import { hostCommands, IptablesRuleApplier } from './iptables';
 import { parseProxyFlags, type ProxyOptions } from './options';
 import { Proxier } from './proxier';
+import { PodRouteSyncer, PodRouteTable } from './routes';
 
 function fatal(message: string, code: number): never {
   return exitWithMessage('skiff-proxy', message, code);
@@ -24,7 +25,8 @@ async function main(): Promise<void> {
   if (o.cleanup) {
     const removed = await applier.cleanup().catch((e) => fatal(`cleanup failed: ${(e as Error).message}`, 1));
     await removeLocalDnsAddress(run, o.dnsAddress).catch(() => false);
-    logger.info('removed every chain and rule the proxy owns', { ...removed });
+    const routes = await new PodRouteTable(run).removeAll().catch((e) => fatal(`cleanup failed: ${(e as Error).message}`, 1));
+    logger.info('removed every chain, rule and pod route the proxy owns', { ...removed, routes });
     return;
   }
   let config: ClientConfig;
@@ -49,6 +51,9 @@ async function main(): Promise<void> {
     registry,
     logger,
   });
+
+  // Made before the proxier runs, so the shared informer factory it starts includes Nodes.
+  const podRoutes = o.podRoutes ? new PodRouteSyncer({ informers, nodeName: o.nodeName, run, minSyncPeriodMs: o.minSyncPeriodMs, syncPeriodMs: o.syncPeriodMs, logger }) : undefined;
 
   // Cluster DNS on this node: answered from the proxier's own Service and EndpointSlice caches.
   let dns: ClusterDnsServer | undefined;
@@ -83,7 +88,7 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void shutdown());
   process.on('SIGINT', () => void shutdown());
   try {
-    await proxier.run(stopping.signal);
+    await Promise.all([proxier.run(stopping.signal), podRoutes?.run(stopping.signal)]);
   } catch (e) {
     fatal(`the proxy cannot run: ${(e as Error).message}`, 1);
   }

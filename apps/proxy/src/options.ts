@@ -16,6 +16,7 @@ export interface ProxyOptions {
   syncPeriodMs: number;
   cleanup: boolean;
   dns: boolean;
+  podRoutes: boolean;
   dnsAddress: string;
   dnsPort: number;
   clusterDomain: string;
@@ -58,6 +59,7 @@ export function proxyCommand(): Command {
     .option('--min-sync-period <duration>', 'changes within this period are applied in one sync', durationFlag, 1_000)
     .option('--sync-period <duration>', 'rules are re-rendered at least this often', durationFlag, 30_000)
     .option('--cleanup [bool]', 'remove every chain and rule the proxy owns, then exit', boolFlag, false)
+    .option('--pod-routes [bool]', 'route each other node\'s pod range via its InternalIP (host-gw), following the Node objects', boolFlag, true)
     .option('--dns [bool]', 'answer cluster DNS on this node (the kube-dns Service is routed to it)', boolFlag, true)
     .option('--dns-address <ip>', 'the node-local address the DNS server listens on', ipv4Flag, '169.254.20.10')
     .option('--dns-port <port>', 'the DNS server port', portFlag, 53)
@@ -85,6 +87,7 @@ export function parseProxyFlags(argv: readonly string[], out?: (text: string) =>
     syncPeriodMs: o.syncPeriod,
     cleanup: o.cleanup === true,
     dns: o.dns !== false,
+    podRoutes: o.podRoutes !== false,
     dnsAddress: o.dnsAddress,
     dnsPort: o.dnsPort,
     clusterDomain: o.clusterDomain,

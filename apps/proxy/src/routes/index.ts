@@ -1,0 +1,3 @@
+export * from './pod-routes';
+export * from './pod-route-syncer';
+export * from './route-table';

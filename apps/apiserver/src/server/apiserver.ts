@@ -13,6 +13,8 @@ import { nodeRestriction } from '../admission/node-restriction';
 import { namespaceLifecycle } from '../admission/namespace-lifecycle';
 import { priorityAdmission } from '../admission/priority';
 import { defaultTolerationSecondsAdmission } from '../admission/default-toleration-seconds';
+import { serviceAccountAdmission } from '../admission/service-account';
+import { serviceAccountsFromContext } from '../admission/service-account-source';
 import type { ApiContext } from '../handlers/api-context';
 import { aggregatedDiscovery, aggregatedDiscoveryType, apiGroupDoc, apiGroupList, apiResourceList, apiVersions, wantsAggregatedDiscovery } from '../handlers/discovery';
 import { parseRequestInfo } from '../handlers/request-info';
@@ -52,6 +54,11 @@ export interface ApiserverOptions {
   secure?: SecureServingConfig;
   /** Whether the plain port (no authentication, loopback only) is served too; default true. */
   servePlain?: boolean;
+  /**
+   * ServiceAccount admission (default account, kube-api-access token volumes). On only when the apiserver can
+   * issue service-account tokens: without a controller-manager no `default` account exists and every pod would be refused.
+   */
+  serviceAccountAdmission?: boolean;
 }
 
 /** The apiserver: express routes over a registry per resource, all state in etcd. */
@@ -84,6 +91,7 @@ export class Apiserver {
       namespaceLifecycle((name) => this.lookupNamespace(name)),
       priorityAdmission(() => this.ctx),
       defaultTolerationSecondsAdmission(),
+      ...(opts.serviceAccountAdmission ? [serviceAccountAdmission({ serviceAccounts: serviceAccountsFromContext(() => this.ctx) })] : []),
       ...(nodeMode ? [nodeRestriction()] : []),
     ]);
     for (const t of scheme.all) {

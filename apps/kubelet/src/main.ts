@@ -13,6 +13,8 @@ import { KubeletServer } from './server';
 import { RuntimeServerDeps } from './server/runtime-server-deps';
 import { PodDirs } from './volumes/pod-dirs';
 import { VolumeManager } from './volumes';
+import { ServiceAccountTokens } from './volumes/service-account-tokens';
+import { apiTokenRequester } from './volumes/token-request';
 import { lifecycleHookRunner } from './worker/lifecycle-hooks';
 import { ProberTracker } from './worker/probe-tracker';
 import type { PodVolumes } from './worker/sync-deps';
@@ -63,7 +65,8 @@ async function startNode(o: KubeletOptions, nodeName: string, client: HttpKubeCl
     nodeMemoryCapacity: () => host.facts().memoryBytes,
     record,
   });
-  const volumes = o.runtime === 'fake' ? noVolumes : new VolumeManager({ dirs, objects, logger });
+  const tokens = new ServiceAccountTokens(apiTokenRequester(client), { clock: realClock, logger });
+  const volumes = o.runtime === 'fake' ? noVolumes : new VolumeManager({ dirs, objects, tokens, logger });
   kubelet = new Kubelet(
     { client, runtime, runtimeName, host, logger, config, volumes, probes: tracker, runHook: lifecycleHookRunner({ runtime, clock: realClock }, realClock), onPodCIDR },
     {

@@ -7,3 +7,5 @@ export * from './empty-dir';
 export * from './mounter';
 export * from './subpath';
 export * from './volume-manager';
+export * from './service-account-tokens';
+export * from './token-request';

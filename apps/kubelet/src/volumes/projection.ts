@@ -2,6 +2,7 @@ import type { ConfigMap, Pod, Secret, Volume, VolumeProjection } from '@skiff/ap
 import { containerResourceValue, findContainer, podFieldValue, type ResourceAmounts } from '../pod/field-ref';
 import type { PodObjectSource } from '../pod/object-source';
 import type { Payload } from './atomic-writer';
+import type { ServiceAccountTokens } from './service-account-tokens';
 
 /** Kubernetes' default file mode for projected files (0644). */
 export const defaultFileMode = 0o644;
@@ -89,8 +90,29 @@ export function downwardAPIPayload(pod: Pod, items: DownwardAPIFile[] | undefine
   return payload;
 }
 
-/** Sources of a projected volume merged into one payload; serviceAccountToken sources are not supported yet. */
-export async function projectedPayload(pod: Pod, source: PodObjectSource, sources: VolumeProjection[] | undefined, defaultMode: number): Promise<Payload> {
+type TokenProjection = NonNullable<VolumeProjection['serviceAccountToken']>;
+
+/** A token of the pod's service account bound to the pod, for the audience (none: the apiserver's) and lifetime asked. */
+export async function serviceAccountTokenPayload(pod: Pod, projection: TokenProjection, defaultMode: number, tokens: ServiceAccountTokens | undefined): Promise<Payload> {
+  if (!tokens) throw new Error('projected serviceAccountToken sources are not supported by this kubelet');
+  const serviceAccount = pod.spec.serviceAccountName || pod.spec.serviceAccount;
+  if (!serviceAccount) throw new Error('the pod has no service account to request a token for');
+  const issued = await tokens.get(pod.metadata.namespace ?? 'default', serviceAccount, {
+    audiences: projection.audience ? [projection.audience] : [],
+    expirationSeconds: projection.expirationSeconds ?? 3600,
+    boundObjectRef: { apiVersion: 'v1', kind: 'Pod', name: pod.metadata.name, uid: pod.metadata.uid },
+  });
+  return new Map([[projection.path, { data: Buffer.from(issued.token, 'utf8'), mode: defaultMode }]]);
+}
+
+/** Sources of a projected volume merged into one payload; serviceAccountToken sources need the kubelet's token cache. */
+export async function projectedPayload(
+  pod: Pod,
+  source: PodObjectSource,
+  sources: VolumeProjection[] | undefined,
+  defaultMode: number,
+  tokens?: ServiceAccountTokens,
+): Promise<Payload> {
   const namespace = pod.metadata.namespace ?? 'default';
   const payload: Payload = new Map();
   for (const s of sources ?? []) {
@@ -98,7 +120,7 @@ export async function projectedPayload(pod: Pod, source: PodObjectSource, source
     if (s.configMap) part = await configMapPayload(source, namespace, s.configMap, defaultMode);
     else if (s.secret) part = await secretPayload(source, namespace, s.secret, defaultMode);
     else if (s.downwardAPI) part = downwardAPIPayload(pod, s.downwardAPI.items, defaultMode, source.nodeAllocatable());
-    else if (s.serviceAccountToken) throw new Error('projected serviceAccountToken sources are not supported by this kubelet yet');
+    else if (s.serviceAccountToken) part = await serviceAccountTokenPayload(pod, s.serviceAccountToken, defaultMode, tokens);
     else continue;
     for (const [path, file] of part) payload.set(path, file);
   }

@@ -94,7 +94,7 @@ describe('VolumeManager', () => {
     expect(read(paths.get('info')!, 'labels')).toBe('app="web"\ntier="front"');
   });
 
-  it('merges projected sources and refuses serviceAccountToken ones', async () => {
+  it('merges projected sources, and refuses serviceAccountToken ones without a token cache', async () => {
     const pod = podWith([
       {
         name: 'all-in-one',
@@ -116,7 +116,7 @@ describe('VolumeManager', () => {
 
     const tokenPod = podWith([{ name: 'token', projected: { sources: [{ serviceAccountToken: { path: 'token' } }] } }]);
     await expect(manager.setUpPod(tokenPod)).rejects.toThrow(
-      'MountVolume.SetUp failed for volume "token" : projected serviceAccountToken sources are not supported by this kubelet yet',
+      'MountVolume.SetUp failed for volume "token" : projected serviceAccountToken sources are not supported by this kubelet',
     );
   });
 

@@ -12,6 +12,7 @@ import { checkHostPath } from './host-path';
 import { LinuxMounter, type Mounter } from './mounter';
 import { PodDirs, type ManagedVolumeKind } from './pod-dirs';
 import { configMapPayload, defaultFileMode, downwardAPIPayload, projectedPayload, secretPayload } from './projection';
+import type { ServiceAccountTokens } from './service-account-tokens';
 import { expandSubPathExpr, prepareSubPath } from './subpath';
 
 export interface VolumeManagerOptions {
@@ -20,6 +21,8 @@ export interface VolumeManagerOptions {
   /** The kubelet's root directory when `dirs` is not given; pods live under `<rootDir>/pods`. Default /var/lib/kubelet. */
   rootDir?: string;
   objects: PodObjectSource;
+  /** Service-account tokens for projected serviceAccountToken sources; without it such volumes fail to set up. */
+  tokens?: ServiceAccountTokens;
   mounter?: Mounter;
   /** Whether tmpfs can be mounted (memory-backed emptyDirs); default: when running as root. */
   canMount?: boolean;
@@ -50,7 +53,8 @@ const propagationModes: Record<string, MountPropagation> = {
  * A node's pod volumes: makes them under `<rootDir>/pods/<uid>/volumes/<plugin>/<name>` (hostPath volumes are
  * checked and used in place), keeps configMap, secret, downwardAPI and projected content current with the
  * atomic writer, turns a container's volumeMounts into CRI mounts, and removes it all when the pod is gone.
- * Secret content is written to disk like configmaps (no tmpfs).
+ * Secret content is written to disk like configmaps (no tmpfs). Each set-up pass re-projects content, so a
+ * service-account token the token cache has refreshed reaches the pod's files on the next pass.
  */
 export class VolumeManager {
   readonly dirs: PodDirs;
@@ -132,7 +136,7 @@ export class VolumeManager {
       case 'downwardAPI':
         return downwardAPIPayload(pod, v.downwardAPI!.items, v.downwardAPI!.defaultMode ?? defaultFileMode, source.nodeAllocatable());
       default:
-        return projectedPayload(pod, source, v.projected!.sources, v.projected!.defaultMode ?? defaultFileMode);
+        return projectedPayload(pod, source, v.projected!.sources, v.projected!.defaultMode ?? defaultFileMode, this.opts.tokens);
     }
   }
 
@@ -157,6 +161,7 @@ export class VolumeManager {
     const mounted = (await this.mounter.mountPoints()).filter((p) => p === real || p.startsWith(real + '/'));
     for (const p of mounted.sort((a, b) => b.length - a.length)) await this.mounter.unmount(p);
     await rm(podDir, { recursive: true, force: true });
+    this.opts.tokens?.forgetPod(podUid);
     for (const key of this.warned) if (key.startsWith(`${podUid}/`)) this.warned.delete(key);
   }
 

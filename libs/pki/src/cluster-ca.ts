@@ -6,6 +6,7 @@ import { PkiError } from './errors';
 import { publicFileMode, readIfExists, secretFileMode, writeFileAtomic } from './files';
 import { generateSigningKey, importSigningKey, publicKeyDerOf, type SigningKey } from './keys';
 import { validDnsName, validIp } from './names';
+import { signingPolicyExtensions, signingValidity, type CertificateSigningTemplate } from './request-signing';
 import { x509 } from './x509';
 
 const dayMs = 86_400_000;
@@ -149,6 +150,31 @@ export class ClusterCA {
   /** A TLS client certificate: clientAuth, CN = user, one O per group. */
   async issueClient(req: ClientCertificateRequest): Promise<IssuedCertificate> {
     return this.issue(subjectName(req.commonName, req.organizations), x509.ExtendedKeyUsage.clientAuth, [], req);
+  }
+
+  /**
+   * A certificate for someone else's key, as Kubernetes' CSR signer makes it: the request's subject and alternative
+   * names, the usages asked for, valid for `durationMs` (backdated, never past the CA's own end). Returns PEM.
+   */
+  async signRequest(template: CertificateSigningTemplate): Promise<string> {
+    const { notBefore, notAfter } = signingValidity(template.durationMs, this.cert.notAfter, template.now ?? new Date());
+    const publicKey = new x509.PublicKey(template.publicKeySpki);
+    const cert = await x509.X509CertificateGenerator.create({
+      serialNumber: randomSerial(),
+      subject: [...(template.organizations ?? []).map((o) => ({ O: [o] })), ...(template.commonName ? [{ CN: [template.commonName] }] : [])],
+      issuer: this.cert.subjectName,
+      notBefore,
+      notAfter,
+      signingAlgorithm: this.key.signingAlgorithm,
+      publicKey,
+      signingKey: this.key.privateKey,
+      extensions: [
+        ...signingPolicyExtensions(template),
+        await x509.SubjectKeyIdentifierExtension.create(publicKey),
+        await x509.AuthorityKeyIdentifierExtension.create(this.key.publicKey),
+      ],
+    });
+    return cert.toString('pem') + '\n';
   }
 
   private async issue(subject: x509.JsonName, purpose: string, extra: x509.Extension[], validity: CertificateValidity): Promise<IssuedCertificate> {

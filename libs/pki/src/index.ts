@@ -7,3 +7,4 @@ export * from './identity';
 export * from './cluster-pki';
 export * from './kubeconfig-writer';
 export * from './names';
+export * from './request-signing';

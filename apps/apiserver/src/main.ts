@@ -29,6 +29,11 @@ function boolean(v: string): boolean {
   throw new InvalidArgumentError('must be true or false');
 }
 
+function ipv4Address(v: string): string {
+  if (!/^(\d{1,3})(\.\d{1,3}){3}$/.test(v) || v.split('.').some((p) => Number(p) > 255)) throw new InvalidArgumentError('must be an IPv4 address');
+  return v;
+}
+
 function check<T>(make: () => T): T {
   try {
     return make();
@@ -42,6 +47,7 @@ async function main(): Promise<void> {
     .description('The Skiff API server: the Kubernetes REST API on etcd')
     .option('--etcd-servers <urls>', 'comma-separated etcd client URLs', etcdServers, ['http://127.0.0.1:2379'])
     .option('--bind-address <ip>', 'address to listen on', '127.0.0.1')
+    .option('--advertise-address <ip>', 'the address pods and nodes reach this apiserver on: the kubernetes Service\'s endpoint (default: the bind address, or the host\'s first IPv4 when that is 0.0.0.0)', ipv4Address)
     .option('--port <port>', 'plain HTTP port (0 picks a free one)', port, 8080)
     .option('--service-cluster-ip-range <cidr>', 'range Service ClusterIPs come from', (v) => check(() => new IPRange(v)).cidr, '10.96.0.0/12')
     .option('--service-node-port-range <range>', 'range NodePorts come from', (v) => check(() => new PortRange(v)).spec, '30000-32767')
@@ -100,6 +106,7 @@ async function main(): Promise<void> {
     logger,
     secure,
     servePlain: plainPort,
+    advertiseAddress: o.advertiseAddress,
   });
   let port_: number;
   try {

@@ -1,6 +1,6 @@
 import os from 'node:os';
 import { Command, InvalidArgumentError } from 'commander';
-import { boolFlag, dnsNameFlag, durationFlag, parseProgramFlags, portFlag, UsageError, verbosityFlag } from '@skiff/client';
+import { boolFlag, dnsNameFlag, durationFlag, ipv4Flag, isIPv4, parseProgramFlags, portFlag, UsageError, verbosityFlag } from '@skiff/client';
 
 export { UsageError };
 
@@ -24,18 +24,9 @@ export interface ProxyOptions {
   verbosity: number;
 }
 
-function ipv4(v: string): boolean {
-  return /^(\d{1,3})(\.\d{1,3}){3}$/.test(v) && v.split('.').every((p) => Number(p) <= 255);
-}
-
-function ipv4Flag(v: string): string {
-  if (!ipv4(v)) throw new InvalidArgumentError('must be an IPv4 address');
-  return v;
-}
-
 function cidrFlag(v: string): string {
   const [ip, bits] = v.split('/');
-  if (!ipv4(ip) || bits === undefined || !/^\d+$/.test(bits) || Number(bits) > 32) throw new InvalidArgumentError('must be an IPv4 CIDR such as 10.244.0.0/16');
+  if (!isIPv4(ip) || bits === undefined || !/^\d+$/.test(bits) || Number(bits) > 32) throw new InvalidArgumentError('must be an IPv4 CIDR such as 10.244.0.0/16');
   return v;
 }
 

@@ -33,6 +33,15 @@ export function verbosityFlag(v: string): number {
   return Number(v);
 }
 
+export function isIPv4(v: string): boolean {
+  return /^(\d{1,3})(\.\d{1,3}){3}$/.test(v) && v.split('.').every((p) => Number(p) <= 255);
+}
+
+export function ipv4Flag(v: string): string {
+  if (!isIPv4(v)) throw new InvalidArgumentError('must be an IPv4 address');
+  return v;
+}
+
 export function dnsNameFlag(what: string) {
   return (v: string): string => {
     if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(v) || v.length > 253) throw new InvalidArgumentError(`must be a valid ${what} (lowercase letters, digits, '-' and '.')`);

@@ -59,6 +59,8 @@ export interface ApiserverOptions {
    * issue service-account tokens: without a controller-manager no `default` account exists and every pod would be refused.
    */
   serviceAccountAdmission?: boolean;
+  /** `--advertise-address`: where pods and nodes reach this apiserver (the kubernetes Service's endpoint); default the bind address. */
+  advertiseAddress?: string;
 }
 
 /** The apiserver: express routes over a registry per resource, all state in etcd. */
@@ -238,13 +240,13 @@ export class Apiserver {
     if (this.opts.servePlain !== false || !this.opts.secure) {
       this.server = http.createServer(serverOpts, this.app);
       port = await this.listen(this.server, this.opts.port);
-      this.ctx.advertiseAddress = `${this.opts.bindAddress}:${port}`;
+      this.ctx.advertiseAddress = `${this.opts.advertiseAddress ?? this.opts.bindAddress}:${port}`;
     }
     if (this.opts.secure) {
       this.secureServer = https.createServer({ ...serverOpts, ...tlsServerOptions(this.opts.secure) }, this.app);
       this.securePort = await this.listen(this.secureServer, this.opts.secure.port);
       // Pods and nodes reach the apiserver on its secure port once there is one.
-      this.ctx.advertiseAddress = `${this.opts.bindAddress}:${this.securePort}`;
+      this.ctx.advertiseAddress = `${this.opts.advertiseAddress ?? this.opts.bindAddress}:${this.securePort}`;
     }
     for (const c of this.caches) void c.start();
     void bootstrapCluster(this.ctx, new IPRange(this.opts.serviceClusterIPRange));

@@ -52,6 +52,8 @@ describe('prepareClusterAccess', () => {
     const access = await prepareClusterAccess(new ClusterPaths(dir), settings);
     const pki = path.join(dir, 'pki');
     expect(access.apiserverArgs).toEqual([
+      '--bind-address=0.0.0.0',
+      '--advertise-address=10.244.0.1',
       '--secure-port=16443',
       `--tls-cert-file=${pki}/apiserver.crt`,
       `--tls-private-key-file=${pki}/apiserver.key`,
@@ -60,7 +62,17 @@ describe('prepareClusterAccess', () => {
     ]);
     expect(access.apiserverArgs.some((a) => a.startsWith('--port'))).toBe(false);
     const serving = certificateInfo(fs.readFileSync(path.join(pki, 'apiserver.crt'), 'utf8'));
-    expect(serving.ipAddresses).toContain('127.0.0.1');
+    expect(serving.ipAddresses).toEqual(expect.arrayContaining(['127.0.0.1', '10.96.0.1', '10.244.0.1']));
+    expect(access.nodeIP).toBe('127.0.0.1');
+  });
+
+  it('advertises the apiserver and the node on --advertise-address, with it in both serving certificates', async () => {
+    const access = await prepareClusterAccess(new ClusterPaths(dir), { ...settings, advertiseAddress: '192.168.60.10' });
+    expect(access.apiserverArgs).toContain('--advertise-address=192.168.60.10');
+    expect(access.nodeIP).toBe('192.168.60.10');
+    const pki = path.join(dir, 'pki');
+    expect(certificateInfo(fs.readFileSync(path.join(pki, 'apiserver.crt'), 'utf8')).ipAddresses).toContain('192.168.60.10');
+    expect(certificateInfo(fs.readFileSync(path.join(pki, 'kubelet.crt'), 'utf8')).ipAddresses).toContain('192.168.60.10');
   });
 
   it('keeps the CA and certificates of an earlier start', async () => {

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { ensureClusterPki, writeKubeconfig, type ClusterCertificateName, type ClusterPki } from '@skiff/pki';
 import type { ClusterPaths } from './cluster-paths';
-import type { ClusterSettings } from './cluster-settings';
+import { gatewayOf, type ClusterSettings } from './cluster-settings';
 
 /** Who talks to the apiserver. Each has its own kubeconfig with its own client certificate. */
 export type ClusterClient = 'admin' | 'scheduler' | 'controller-manager' | 'kubelet' | 'proxy';
@@ -14,6 +14,8 @@ export interface ClusterAccess {
   apiserverArgs: string[];
   /** The cluster CA's certificate, which verifies the apiserver and signs every client certificate. */
   caCertFile: string;
+  /** The node's InternalIP: the advertised address, else loopback. */
+  nodeIP: string;
 }
 
 /** The certificate in the cluster PKI that each client authenticates with. */
@@ -35,12 +37,27 @@ const userNames: Record<ClusterClient, (settings: ClusterSettings) => string> = 
 };
 
 /**
+ * Where pods reach the apiserver (the endpoint of the `kubernetes` Service): the advertised address when there is
+ * one, else the gateway of the node's pod bridge — an address of this host that exists once the first pod runs, so
+ * in-cluster clients work on a one-machine cluster without the API being advertised on the host's own network.
+ */
+export function apiserverAdvertiseAddress(settings: ClusterSettings): string {
+  return settings.advertiseAddress ?? gatewayOf(settings.podCIDR);
+}
+
+/**
  * Makes (or reuses) the cluster PKI in DIR/pki and writes the admin kubeconfig (DIR/admin.kubeconfig) and one per
  * component (DIR/kubeconfigs/), each verifying the apiserver with the cluster CA and carrying its client certificate.
  * The apiserver serves only HTTPS, with Node,RBAC authorization.
  */
 export async function prepareClusterAccess(paths: ClusterPaths, settings: ClusterSettings): Promise<ClusterAccess> {
-  const pki: ClusterPki = await ensureClusterPki(path.join(paths.dir, 'pki'), { nodeName: settings.nodeName });
+  const advertise = apiserverAdvertiseAddress(settings);
+  const nodeIP = settings.advertiseAddress ?? '127.0.0.1';
+  const pki: ClusterPki = await ensureClusterPki(path.join(paths.dir, 'pki'), {
+    nodeName: settings.nodeName,
+    nodeIPs: settings.advertiseAddress ? [settings.advertiseAddress] : [],
+    apiserverIPs: [advertise],
+  });
   const apiServerUrl = `https://127.0.0.1:${settings.apiPort}`;
   const file = (who: ClusterClient) => (who === 'admin' ? paths.adminKubeconfig : path.join(paths.kubeconfigDir, `${who}.kubeconfig`));
   for (const who of Object.keys(clientCertificates) as ClusterClient[]) {
@@ -60,7 +77,11 @@ export async function prepareClusterAccess(paths: ClusterPaths, settings: Cluste
     apiServerUrl,
     kubeconfig: file,
     caCertFile: pki.caCertFile,
+    nodeIP,
     apiserverArgs: [
+      // Every address: pods reach it through the kubernetes Service, nodes on the advertised address.
+      '--bind-address=0.0.0.0',
+      `--advertise-address=${advertise}`,
       `--secure-port=${settings.apiPort}`,
       `--tls-cert-file=${serving.certFile}`,
       `--tls-private-key-file=${serving.keyFile}`,

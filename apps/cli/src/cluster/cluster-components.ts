@@ -91,7 +91,7 @@ export function registrySpec(c: ClusterContext): ProcessSpec {
 }
 
 export function apiserverSpec(c: ClusterContext): ProcessSpec {
-  return nodeProgram(c, 'apiserver', programScript('apiserver'), [`--etcd-servers=${etcdUrl(c.settings)}`, '--bind-address=127.0.0.1', ...c.access.apiserverArgs], {
+  return nodeProgram(c, 'apiserver', programScript('apiserver'), [`--etcd-servers=${etcdUrl(c.settings)}`, ...c.access.apiserverArgs], {
     ready: (run) => waitForApiserverReady(run, c.admin).then(() => undefined),
   });
 }
@@ -130,8 +130,8 @@ export function kubeletSpec(c: ClusterContext, runtime: 'containerd' | 'hollow')
   const common = [
     `--kubeconfig=${c.access.kubeconfig('kubelet')}`,
     `--hostname-override=${settings.nodeName}`,
-    '--node-ip=127.0.0.1',
-    '--address=127.0.0.1',
+    `--node-ip=${c.access.nodeIP}`,
+    `--address=${c.access.nodeIP}`,
     '--port=0',
     `--root-dir=${paths.kubeletRootDir}`,
     `--pod-cidr=${settings.podCIDR}`,
@@ -159,7 +159,7 @@ export function proxySpec(c: ClusterContext): ProcessSpec {
     c,
     'proxy',
     programScript('proxy'),
-    [`--kubeconfig=${c.access.kubeconfig('proxy')}`, `--hostname-override=${c.settings.nodeName}`, '--port=0', `--cluster-cidr=${c.settings.clusterCIDR}`, '--nodeport-addresses=127.0.0.0/8'],
+    [`--kubeconfig=${c.access.kubeconfig('proxy')}`, `--hostname-override=${c.settings.nodeName}`, '--port=0', `--cluster-cidr=${c.settings.clusterCIDR}`, `--nodeport-addresses=${['127.0.0.0/8', ...(c.settings.advertiseAddress ? [`${c.settings.advertiseAddress}/32`] : [])].join(',')}`],
     {
       ready: async (run) => {
         await waitForHttpOk(run, `${await waitForListening(run)}/readyz`);

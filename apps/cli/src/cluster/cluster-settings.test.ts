@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { freePort } from '@skiff/testing';
 import { ClusterPaths } from './cluster-paths';
-import { cidrWithin, defaultNodeName, readSettings, resolveSettings, writeSettings, type ClusterSettings } from './cluster-settings';
+import { cidrWithin, defaultNodeName, gatewayOf, readSettings, resolveSettings, writeSettings, type ClusterSettings } from './cluster-settings';
 
 function listen(port: number): Promise<net.Server> {
   return new Promise((resolve, reject) => {
@@ -97,5 +97,14 @@ describe('cluster settings', () => {
   it('makes a node name from the host name', () => {
     expect(defaultNodeName('My_Laptop.Local')).toBe('my-laptop.local');
     expect(defaultNodeName('--')).toBe('skiff-node');
+  });
+});
+
+describe('gatewayOf', () => {
+  it('is the first address of the range, as the CNI bridge takes it', () => {
+    expect(gatewayOf('10.244.0.0/24')).toBe('10.244.0.1');
+    expect(gatewayOf('10.244.241.0/24')).toBe('10.244.241.1');
+    expect(gatewayOf('10.244.3.128/25')).toBe('10.244.3.129');
+    expect(() => gatewayOf('nope')).toThrow('not an IPv4 CIDR: nope');
   });
 });

@@ -15,6 +15,11 @@ export interface ClusterSettings {
   /** The range all pods come from (the controller-manager's and the proxy's --cluster-cidr). */
   clusterCIDR: string;
   cniBridge: string;
+  /**
+   * `--advertise-address`: the host's address other machines reach the apiserver and the node on (the node's
+   * InternalIP); unset for a cluster that is only this machine.
+   */
+  advertiseAddress?: string;
   /** net.ipv4.conf.all.route_localnet before skiff-proxy first changed it; `skiff down --wipe` puts it back. */
   routeLocalnetBefore?: string;
 }
@@ -27,6 +32,7 @@ export interface SettingsFlags {
   nodeName?: string;
   podCidr?: string;
   cniBridge?: string;
+  advertiseAddress?: string;
 }
 
 export const settingDefaults = {
@@ -141,7 +147,17 @@ export async function resolveSettings(paths: ClusterPaths, flags: SettingsFlags,
     podCIDR,
     clusterCIDR: cidrWithin(podCIDR, settingDefaults.clusterCIDR) ? settingDefaults.clusterCIDR : podCIDR,
     cniBridge: flags.cniBridge ?? recorded?.cniBridge ?? settingDefaults.cniBridge,
+    ...((flags.advertiseAddress ?? recorded?.advertiseAddress) !== undefined ? { advertiseAddress: flags.advertiseAddress ?? recorded?.advertiseAddress } : {}),
     ...(recorded?.routeLocalnetBefore !== undefined ? { routeLocalnetBefore: recorded.routeLocalnetBefore } : {}),
   };
   return { settings, notes };
+}
+
+/** The first address of a range: the gateway the CNI bridge takes for its pods. */
+export function gatewayOf(cidr: string): string {
+  const range = parseCIDR(cidr);
+  if (!range) throw new Error(`not an IPv4 CIDR: ${cidr}`);
+  const size = 2 ** (32 - range.bits);
+  const n = Math.floor(range.base / size) * size + 1;
+  return [24, 16, 8, 0].map((shift) => Math.floor(n / 2 ** shift) % 256).join('.');
 }

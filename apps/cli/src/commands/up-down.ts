@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError } from 'commander';
+import { ipv4Flag } from '@skiff/client';
 import { commandAction } from '../command-action';
 import { downCluster } from '../cluster/cluster-down';
 import { ClusterPaths } from '../cluster/cluster-paths';
@@ -35,6 +36,7 @@ interface UpFlags {
   registryPort?: number;
   nodeName?: string;
   podCidr?: string;
+  advertiseAddress?: string;
   cniBridge?: string;
   hollow?: boolean;
 }
@@ -51,6 +53,7 @@ export function registerUpDown(program: Command): void {
     .option('--node-name <name>', 'the Node name (default: the host name)', nodeNameFlag)
     .option('--pod-cidr <cidr>', "the node's pod range (default 10.244.0.0/24)", cidrFlag)
     .option('--cni-bridge <name>', "the node's pod bridge (default skiff0)", bridgeFlag)
+    .option('--advertise-address <ip>', "this machine's address other machines reach the apiserver and the node on (for `skiff join`); default: this machine only", ipv4Flag)
     .option('--hollow', 'run a hollow node (pods go Running without containers) even where containers could run')
     .action(
       commandAction(async (_ctx, flags: UpFlags) => {
@@ -62,6 +65,7 @@ export function registerUpDown(program: Command): void {
           nodeName: flags.nodeName,
           podCidr: flags.podCidr,
           cniBridge: flags.cniBridge,
+          advertiseAddress: flags.advertiseAddress,
           hollow: flags.hollow,
           // From the moment this process began, as the user waits from there.
           startedAt: Math.round(performance.timeOrigin),

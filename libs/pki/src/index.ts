@@ -8,3 +8,4 @@ export * from './cluster-pki';
 export * from './kubeconfig-writer';
 export * from './names';
 export * from './request-signing';
+export * from './cluster-info';

@@ -26,6 +26,8 @@ export * from './policy/v1';
 export * from './scheduling/v1';
 export * from './autoscaling/v1';
 export * from './rbac/v1';
+export * from './authentication/v1';
+export * from './authorization/v1';
 export * from './selectors';
 export * from './quantity';
 export * from './patch';

@@ -5,6 +5,7 @@ import { privilegedGroupsAuthorizer } from './privileged-groups';
 import { RbacAuthorizer } from './rbac-authorizer';
 import type { RbacSource } from './rbac-source';
 import type { RequestAttributes } from './request-attributes';
+import { nodeRuleResolver, rbacRuleResolver, unionRuleResolver, type AuthorizationChain } from './rule-resolver';
 
 // One authorizer, and so one index, per source: the index is rebuilt only when the source's objects change.
 const chains = new WeakMap<RbacSource, Authorizer>();
@@ -27,4 +28,19 @@ export function authorize(attrs: RequestAttributes, source: RbacSource): Authori
  */
 export function nodeAndRbacAuthorizer(graph: NodeGraph, source: RbacSource): Authorizer {
   return unionAuthorizer([privilegedGroupsAuthorizer(), new NodeAuthorizer(graph), new RbacAuthorizer(source)]);
+}
+
+/** `--authorization-mode=RBAC` with the rules behind it: system:masters, then RBAC (whose bindings also list cluster-admin). */
+export function rbacChain(source: RbacSource): AuthorizationChain {
+  const rbac = new RbacAuthorizer(source);
+  return { authorizer: unionAuthorizer([privilegedGroupsAuthorizer(), rbac]), rules: rbacRuleResolver(rbac) };
+}
+
+/** `--authorization-mode=Node,RBAC` with the rules behind it: a kubelet's rules are incomplete, as the Node authorizer cannot list them. */
+export function nodeAndRbacChain(graph: NodeGraph, source: RbacSource): AuthorizationChain {
+  const rbac = new RbacAuthorizer(source);
+  return {
+    authorizer: unionAuthorizer([privilegedGroupsAuthorizer(), new NodeAuthorizer(graph), rbac]),
+    rules: unionRuleResolver([nodeRuleResolver, rbacRuleResolver(rbac)]),
+  };
 }

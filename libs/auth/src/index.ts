@@ -7,6 +7,7 @@ export * from './rbac-source';
 export * from './rbac-index';
 export * from './rbac-authorizer';
 export * from './authorize';
+export * from './rule-resolver';
 export * from './node-graph';
 export * from './node-authorizer';
 export * from './forbidden';

@@ -1,4 +1,5 @@
 import type { ResourceType, Scheme } from '@skiff/api';
+import type { AuthorizationChain } from '@skiff/auth';
 import type { Logger } from '@skiff/logging';
 import type { AdmissionChain } from '../admission/admission';
 import type { GenericRegistry } from '../registry/generic-registry';
@@ -15,6 +16,8 @@ export interface ApiContext {
   logger: Logger;
   /** Address and port clients reach this apiserver at (for discovery's serverAddressByClientCIDRs). */
   advertiseAddress: string;
+  /** The configured authorizers (AlwaysAllow without a secure port): what access reviews are answered by. */
+  authorization: AuthorizationChain;
 }
 
 export function registryFor(ctx: ApiContext, type: ResourceType): GenericRegistry {

@@ -11,7 +11,8 @@ import { objectOf } from '../storage/watch-cache';
 import type { RequestInfo } from './request-info';
 import { parseSelection } from './selection';
 import { badRequest, methodNotAllowed, notFound } from './status-error';
-import { bindPod, serveSubresource } from './subresources';
+import { serveSubresource } from './subresources';
+import { serveUnstoredCreate } from './unstored-creates';
 import { checkIdentity, patchObject } from './object-writes';
 import { sendJSON } from './respond';
 import { sendTable, tableOfList, tableOfObject, tableRequestOf, tableWatchEncoder } from './table-output';
@@ -26,6 +27,7 @@ function setWarnings(res: Response, warnings: string[]): void {
 
 /** Serves one resource request once routing has parsed it. */
 export async function serveResource(ctx: ApiContext, info: RequestInfo, req: Request, res: Response): Promise<void> {
+  if (!info.type.stored) return serveUnstoredCreate(ctx, info, req, res);
   if (info.subresource) return serveSubresource(ctx, info, req, res);
   const { type, namespace, name } = info;
   const registry = registryFor(ctx, type);
@@ -71,12 +73,6 @@ export async function serveResource(ctx: ApiContext, info: RequestInfo, req: Req
     }
     case 'create': {
       const { body, source } = await readObjectBodySource(req);
-      if (type.group === '' && type.resource === 'bindings') {
-        // The bindings resource is not stored: creating one binds the pod it names.
-        const podName = (body.metadata as { name?: string } | undefined)?.name;
-        if (!podName) throw badRequest('Binding is invalid: metadata.name: Required value: the name of the pod to bind');
-        return bindPod(ctx, namespace!, podName, body, res, isDryRun(query));
-      }
       const { obj, warnings } = decodeObject(type, body, fieldValidationOf(query), source);
       const bodyNs = obj.metadata.namespace;
       if (type.namespaced && bodyNs && namespace && bodyNs !== namespace) {

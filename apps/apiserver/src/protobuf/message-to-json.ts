@@ -28,6 +28,9 @@ const specialMessages: Record<string, (message: Decoded, path: string) => unknow
   // A Quantity with no string is Go's zero Quantity, which prints as "0".
   '.k8s.io.apimachinery.pkg.api.resource.Quantity': (m) => (has(m, 'string') ? String(m.string) : '0'),
   '.k8s.io.apimachinery.pkg.util.intstr.IntOrString': (m) => intOrStringToJSON(m),
+  // Go's `type ExtraValue []string`: the user's extra attributes are lists in JSON.
+  '.k8s.io.api.authentication.v1.ExtraValue': (m) => (m.items as string[] | undefined) ?? [],
+  '.k8s.io.api.authorization.v1.ExtraValue': (m) => (m.items as string[] | undefined) ?? [],
 };
 
 function scalarToJSON(type: string, value: unknown): unknown {

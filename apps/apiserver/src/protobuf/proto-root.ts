@@ -15,6 +15,8 @@ const kubernetesProtoFiles = [
   'api/scheduling-v1.proto',
   'api/autoscaling-v1.proto',
   'api/rbac-v1.proto',
+  'api/authentication-v1.proto',
+  'api/authorization-v1.proto',
   'apimachinery/meta-v1.proto',
   'apimachinery/runtime.proto',
 ];

@@ -31,6 +31,9 @@ function leafProblem(schema: TSchema, field: protobuf.Field): string | undefined
       return expect(field.type === 'bool', 'boolean');
     case 'Object':
       return expect(message !== undefined, 'object');
+    case 'Array':
+      // A list as a map value travels wrapped in an ExtraValue message (SubjectAccessReview's extra).
+      return expect(message?.endsWith('.ExtraValue') === true, 'list of strings');
     default:
       return `schema ${kindOf(schema)} is not handled`;
   }

@@ -3,7 +3,7 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { builtinScheme, type KObject, type ResourceType, type Scheme } from '@skiff/api';
-import { defaultAuthorizer, nodeAndRbacAuthorizer, type Authorizer } from '@skiff/auth';
+import { alwaysAllowChain, nodeAndRbacChain, rbacChain, type AuthorizationChain } from '@skiff/auth';
 import type { Logger } from '@skiff/logging';
 import { AdmissionChain } from '../admission/admission';
 import { rbacSourceFromCaches } from '../auth/rbac-caches';
@@ -97,15 +97,30 @@ export class Apiserver {
       ...(nodeMode ? [nodeRestriction()] : []),
     ]);
     for (const t of scheme.all) {
+      // Kinds that are answered, never kept (Binding, the access reviews), have no storage to watch.
+      if (!t.stored) continue;
       const cache = new WatchCache(store, t, opts.logger, metrics, opts.bookmarkIntervalMs);
       this.caches.push(cache);
       registries.set(t, new GenericRegistry(t, store, cache, admission, strategyFor(t, services, opts.eventTTLSeconds), leases));
     }
     if (!namespaces) throw new Error('the scheme has no namespaces resource');
-    this.ctx = { scheme, store, registries, admission, metrics, logger: opts.logger, advertiseAddress: `${opts.bindAddress}:${opts.port}` };
+    this.ctx = { scheme, store, registries, admission, metrics, logger: opts.logger, advertiseAddress: `${opts.bindAddress}:${opts.port}`, authorization: alwaysAllowChain };
+    this.ctx.authorization = this.authorizationChain();
     this.compactor = new Compactor(store, opts.logger, opts.compactionIntervalMs);
     this.app = this.buildApp();
     this.upgrades = new UpgradeDispatcher(this.app);
+  }
+
+  /** The authorizers of --authorization-mode over the RBAC (and pods) watch caches; AlwaysAllow without a secure port. */
+  private authorizationChain(): AuthorizationChain {
+    switch (this.opts.secure?.authorizationMode) {
+      case 'RBAC':
+        return rbacChain(rbacSourceFromCaches(this.ctx));
+      case 'Node,RBAC':
+        return nodeAndRbacChain(nodeGraphFromCaches(this.ctx), rbacSourceFromCaches(this.ctx));
+      default:
+        return alwaysAllowChain;
+    }
   }
 
   /** Namespaces for admission: the cache answers at once; etcd answers for one created a moment ago. */
@@ -145,10 +160,7 @@ export class Apiserver {
     });
 
     if (this.opts.secure) {
-      const mode = this.opts.secure.authorizationMode;
-      let authorizer: Authorizer | undefined;
-      if (mode === 'RBAC') authorizer = defaultAuthorizer(rbacSourceFromCaches(ctx));
-      else if (mode === 'Node,RBAC') authorizer = nodeAndRbacAuthorizer(nodeGraphFromCaches(ctx), rbacSourceFromCaches(ctx));
+      const authorizer = this.opts.secure.authorizationMode === 'AlwaysAllow' ? undefined : ctx.authorization.authorizer;
       app.use(secureRequestFilter(this.opts.secure, authorizer, ctx.logger));
     }
 

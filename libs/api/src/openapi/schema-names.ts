@@ -1,5 +1,7 @@
 import type { TSchema } from '@sinclair/typebox';
 import * as appsV1 from '../apps/v1';
+import * as authenticationV1 from '../authentication/v1';
+import * as authorizationV1 from '../authorization/v1';
 import * as autoscalingV1 from '../autoscaling/v1';
 import * as batchV1 from '../batch/v1';
 import * as coordinationV1 from '../coordination/v1';
@@ -39,6 +41,8 @@ const namedModules: [string, Record<string, unknown>][] = [
   [packageOf('policy', 'v1'), policyV1],
   [packageOf('scheduling.k8s.io', 'v1'), schedulingV1],
   [packageOf('rbac.authorization.k8s.io', 'v1'), rbacV1],
+  [packageOf('authentication.k8s.io', 'v1'), authenticationV1],
+  [packageOf('authorization.k8s.io', 'v1'), authorizationV1],
 ];
 
 /** A struct schema: an object with declared properties (maps use patternProperties instead). */

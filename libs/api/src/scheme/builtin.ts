@@ -1,4 +1,6 @@
 import { appsV1Resources } from '../apps/v1';
+import { authenticationV1Resources } from '../authentication/v1';
+import { authorizationV1Resources } from '../authorization/v1';
 import { autoscalingV1Resources } from '../autoscaling/v1';
 import { batchV1Resources } from '../batch/v1';
 import { coordinationV1Resources } from '../coordination/v1';
@@ -21,6 +23,8 @@ export const builtinResources: ResourceType<any>[] = [
   ...schedulingV1Resources,
   ...autoscalingV1Resources,
   ...rbacV1Resources,
+  ...authenticationV1Resources,
+  ...authorizationV1Resources,
 ];
 
 export const builtinScheme = new Scheme(builtinResources);

@@ -25,6 +25,7 @@ export function defineResource<T extends KObject>(
     verbs: allVerbs,
     subresources: [],
     etcdPrefix: t.resource,
+    stored: true,
     nameRule: 'dns1123-subdomain',
     hasStatusSubresource: false,
     tracksGeneration: false,

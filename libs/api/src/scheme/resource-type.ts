@@ -42,6 +42,11 @@ export interface ResourceType<T extends KObject = KObject> {
   subresources: SubresourceType[];
   /** Path under `/registry/` where objects live: `pods`, `minions`, `services/specs`. */
   etcdPrefix: string;
+  /**
+   * False for kinds that are only ever created and answered at once, never kept (Binding, the access reviews):
+   * the apiserver gives them no storage, and a create handler of their own.
+   */
+  stored: boolean;
   nameRule: NameRule;
   /** The whole object's schema (TypeMeta + metadata + spec/status/...). */
   schema: TSchema;

@@ -17,6 +17,7 @@ export const bindings = defineResource<Binding>({
   resource: 'bindings',
   namespaced: true,
   verbs: ['create'],
+  stored: false,
   schema: BindingSchema,
   validate(b) {
     const errs: FieldError[] = [];

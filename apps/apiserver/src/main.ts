@@ -23,6 +23,17 @@ function etcdServers(v: string): string[] {
   return list;
 }
 
+// Go's duration form, which Kubernetes' --service-account-max-token-expiration takes: 48h, 90m, 1h30m0s.
+function goDuration(v: string): number {
+  const m = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(v);
+  if (!m || v === '') throw new InvalidArgumentError('must be a duration such as 24h, 90m or 1h30m');
+  return Number(m[1] ?? 0) * 3600 + Number(m[2] ?? 0) * 60 + Number(m[3] ?? 0);
+}
+
+// Repeatable flags; Kubernetes' string-slice flags also split on commas.
+const collect = (v: string, prev: string[] | undefined) => [...(prev ?? []), v];
+const collectList = (v: string, prev: string[] | undefined) => [...(prev ?? []), ...v.split(',').map((s) => s.trim()).filter(Boolean)];
+
 function boolean(v: string): boolean {
   if (v === 'true' || v === '1') return true;
   if (v === 'false' || v === '0') return false;
@@ -62,6 +73,12 @@ async function main(): Promise<void> {
     .option('--token-auth-file <file>', 'CSV of static bearer tokens: token,user,uid,"group1,group2"')
     .option('--anonymous-auth <bool>', 'whether requests without credentials on the secure port are system:anonymous (else 401)', boolean, true)
     .option('--authorization-mode <mode>', 'authorization on the secure port: AlwaysAllow, RBAC, or Node,RBAC (kubelets limited to their own node\'s objects, with NodeRestriction admission; system:masters always allowed)', 'AlwaysAllow')
+    .option('--service-account-key-file <file>', 'PEM file of public keys (or private keys, or certificates) that verify ServiceAccount tokens; repeatable', collectList)
+    .option('--service-account-signing-key-file <file>', 'PEM private key (RSA or ECDSA) that signs TokenRequest tokens; without it serviceaccounts/token is not served')
+    .option('--service-account-issuer <url>', 'the iss of new ServiceAccount tokens; repeat to also accept older issuers (default https://kubernetes.default.svc.cluster.local)', collect)
+    .option('--api-audiences <list>', 'comma-separated audiences a token must name to authenticate, and TokenRequest\'s default (default: the issuers)', (v: string, prev?: string) => (prev ? `${prev},${v}` : v))
+    .option('--service-account-max-token-expiration <duration>', 'longest TokenRequest lifetime; longer requests are shortened (1h or more)', goDuration)
+    .option('--enable-bootstrap-token-auth [bool]', 'authenticate bootstrap tokens (Secrets kube-system/bootstrap-token-<id>) as system:bootstrap:<id>', boolean)
     .option('--kubeconfig <path>', 'accepted for symmetry with the other programs; the apiserver needs none')
     .option('--v <level>', 'log verbosity: 0 info, 4+ debug', '0')
     .showHelpAfterError(false)

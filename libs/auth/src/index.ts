@@ -12,5 +12,6 @@ export * from './node-graph';
 export * from './node-authorizer';
 export * from './forbidden';
 export * from './aggregation';
+export * from './bootstrap-token';
 export { describeSubject, subjectKey } from './subject-match';
 export * from './bootstrap-policy/default-policy';

@@ -5,6 +5,8 @@ export interface UserInfo {
   name: string;
   uid?: string;
   groups: string[];
+  /** What authentication adds, e.g. the pod a ServiceAccount token is bound to (authentication.kubernetes.io/pod-name). */
+  extra?: Record<string, string[]>;
 }
 
 export const anonymousUser: UserInfo = { name: 'system:anonymous', groups: ['system:unauthenticated'] };

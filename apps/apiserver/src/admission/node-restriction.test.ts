@@ -101,3 +101,55 @@ describe('NodeRestriction and other users', () => {
     expect(verdict(request('pods', 'DELETE', 'x', { user: { name: 'system:node:a', groups: [] }, oldObject: pod('x', 'b') }))).toBeUndefined();
   });
 });
+
+describe('NodeRestriction on ServiceAccount TokenRequests', () => {
+  const serviceaccounts = builtinScheme.forResource('', 'v1', 'serviceaccounts')!;
+  const livePods: Record<string, KObject> = {
+    'mine': pod('mine', 'a', { uid: 'mine-uid' }),
+    'theirs': pod('theirs', 'b', { uid: 'theirs-uid' }),
+  };
+  const plugin = nodeRestriction(async (_ns, name) => livePods[name]);
+  const tokenRequest = (boundObjectRef?: Record<string, string>, user = nodeA): AdmissionRequest => ({
+    operation: 'CREATE',
+    type: serviceaccounts,
+    subresource: 'token',
+    namespace: 'default',
+    name: 'builder',
+    object: { metadata: { name: 'builder' }, spec: { audiences: ['api'], ...(boundObjectRef ? { boundObjectRef } : {}) } } as KObject,
+    user,
+    dryRun: false,
+  });
+  const answer = async (req: AdmissionRequest) => {
+    try {
+      await plugin.validate!(req);
+      return 'admitted';
+    } catch (e) {
+      return `${(e as StatusError).code} ${(e as StatusError).message}`;
+    }
+  };
+  const ref = { apiVersion: 'v1', kind: 'Pod', name: 'mine', uid: 'mine-uid' };
+
+  it('admits a token bound to a pod on the node, by name and uid', async () => {
+    expect(await answer(tokenRequest(ref))).toBe('admitted');
+  });
+
+  it('refuses unbound, secret- or node-bound tokens and pod bindings without a uid', async () => {
+    const notBound = '403 serviceaccounts "builder" is forbidden: node requested token not bound to a pod';
+    expect(await answer(tokenRequest())).toBe(notBound);
+    expect(await answer(tokenRequest({ apiVersion: 'v1', kind: 'Secret', name: 's', uid: 'u' }))).toBe(notBound);
+    expect(await answer(tokenRequest({ apiVersion: 'v1', kind: 'Node', name: 'a', uid: 'u' }))).toBe(notBound);
+    expect(await answer(tokenRequest({ ...ref, uid: '' }))).toBe('403 serviceaccounts "builder" is forbidden: node requested token with a pod binding without a uid');
+  });
+
+  it('refuses pods on other nodes, replaced pods and missing pods', async () => {
+    expect(await answer(tokenRequest({ ...ref, name: 'theirs', uid: 'theirs-uid' }))).toBe('403 serviceaccounts "builder" is forbidden: node requested token bound to a pod scheduled on a different node');
+    expect(await answer(tokenRequest({ ...ref, uid: 'old-uid' }))).toBe(
+      '403 serviceaccounts "builder" is forbidden: the UID in the bound object reference (old-uid) does not match the UID in record. The object might have been deleted and then recreated',
+    );
+    expect(await answer(tokenRequest({ ...ref, name: 'gone' }))).toBe('404 pods "gone" not found');
+  });
+
+  it('leaves everyone but kubelets alone', async () => {
+    expect(await answer(tokenRequest(undefined, alice))).toBe('admitted');
+  });
+});

@@ -1,6 +1,6 @@
 import type { KObject } from '@skiff/api';
 import { mirrorPodAnnotation, nodeLeaseNamespace, nodeNameOf, podReferences, type GraphPod } from '@skiff/auth';
-import { forbidden } from '../handlers/status-error';
+import { forbidden, notFound } from '../handlers/status-error';
 import type { AdmissionPlugin, AdmissionRequest } from './admission';
 
 // Labels a kubelet may set on its own Node although they sit in the kubernetes.io / k8s.io namespaces.
@@ -40,12 +40,16 @@ const labelsOf = (o: KObject | undefined) => o?.metadata.labels ?? {};
 const nodeOfPod = (o: KObject | undefined) => (o?.spec as { nodeName?: string } | undefined)?.nodeName ?? '';
 const q = JSON.stringify;
 
+/** The pod of that name as the apiserver holds it now; undefined when there is none. */
+export type PodGetter = (namespace: string, name: string) => Promise<KObject | undefined>;
+
 /**
  * Kubernetes' NodeRestriction admission: a kubelet may modify only its own Node (and no protected labels or
  * taints on it), only its own Lease, only the status of pods bound to it; it may create only mirror pods bound to
- * itself and delete only pods bound to itself. Requests from anyone but a kubelet pass untouched.
+ * itself and delete only pods bound to itself, and ask for ServiceAccount tokens only bound to pods on itself.
+ * Requests from anyone but a kubelet pass untouched.
  */
-export function nodeRestriction(): AdmissionPlugin {
+export function nodeRestriction(podOf: PodGetter = async () => undefined): AdmissionPlugin {
   return {
     name: 'NodeRestriction',
     validate(req: AdmissionRequest) {
@@ -54,6 +58,7 @@ export function nodeRestriction(): AdmissionPlugin {
       const { group, resource } = req.type;
       if (group === '' && resource === 'nodes') return admitNode(node, req);
       if (group === '' && resource === 'pods') return admitPod(node, req);
+      if (group === '' && resource === 'serviceaccounts') return admitServiceAccountToken(node, req, podOf);
       if (group === 'coordination.k8s.io' && resource === 'leases') return admitLease(node, req);
     },
   };
@@ -107,6 +112,21 @@ function admitMirrorPod(node: string, req: AdmissionRequest): void {
   if (serviceAccount && serviceAccount !== 'default') throw forbidden(req.type, req.name, `node ${q(node)} can not create pods that reference serviceaccounts`);
   const ref = podReferences(pod as unknown as GraphPod)[0];
   if (ref) throw forbidden(req.type, req.name, `node ${q(node)} can not create pods that reference ${ref[0]}`);
+}
+
+// A kubelet asks for tokens for the pods it runs: each must be bound to such a pod (by name and uid), so a
+// node cannot mint a free-standing or node-bound token for an account its pods do not use.
+async function admitServiceAccountToken(node: string, req: AdmissionRequest, podOf: PodGetter): Promise<void> {
+  if (req.operation !== 'CREATE' || req.subresource !== 'token') return;
+  const ref = (req.object?.spec as { boundObjectRef?: { apiVersion?: string; kind?: string; name?: string; uid?: string } } | undefined)?.boundObjectRef;
+  if (!ref || ref.apiVersion !== 'v1' || ref.kind !== 'Pod' || !ref.name) throw forbidden(req.type, req.name, 'node requested token not bound to a pod');
+  if (!ref.uid) throw forbidden(req.type, req.name, 'node requested token with a pod binding without a uid');
+  const pod = await podOf(req.namespace ?? '', ref.name);
+  if (!pod) throw notFound({ group: '', resource: 'pods' }, ref.name);
+  if (pod.metadata.uid !== ref.uid) {
+    throw forbidden(req.type, req.name, `the UID in the bound object reference (${ref.uid}) does not match the UID in record. The object might have been deleted and then recreated`);
+  }
+  if (nodeOfPod(pod) !== node) throw forbidden(req.type, req.name, 'node requested token bound to a pod scheduled on a different node');
 }
 
 function admitLease(node: string, req: AdmissionRequest): void {

@@ -9,21 +9,28 @@ export interface AuthenticatorOptions {
   clientCertificates: boolean;
   /** `--token-auth-file`: bearer token → user. */
   tokens?: ReadonlyMap<string, UserInfo>;
+  /** Asked in order after the static tokens: bootstrap tokens, then ServiceAccount JWTs. */
+  tokenAuthenticators?: readonly TokenAuthenticator[];
   /** `--anonymous-auth`: requests with no credentials become system:anonymous instead of 401. */
   anonymous: boolean;
 }
 
 export type AuthenticationResult = { ok: true; user: UserInfo } | { ok: false; reason: string };
 
+/** Checks one kind of bearer token; undefined when the token is not of its kind (the next one is asked). */
+export interface TokenAuthenticator {
+  authenticate(token: string): Promise<AuthenticationResult | undefined>;
+}
+
 export const anonymous: UserInfo = { name: anonymousUserName, groups: [allUnauthenticatedGroup] };
 
 /**
  * Kubernetes' authentication chain for the secure port: a verified client certificate (CN user, O groups), else a
- * static bearer token, else anonymous when allowed. Credentials that are presented but do not check out — a
+ * bearer token (static, bootstrap, ServiceAccount JWT), else anonymous when allowed. Credentials that are presented but do not check out — a
  * certificate from another CA or out of date, an unknown token — are refused outright, never downgraded to
  * anonymous: that is how Kubernetes answers them (`You must be logged in to the server (Unauthorized)`).
  */
-export function authenticate(req: IncomingMessage, opts: AuthenticatorOptions): AuthenticationResult {
+export async function authenticate(req: IncomingMessage, opts: AuthenticatorOptions): Promise<AuthenticationResult> {
   const errors: string[] = [];
   if (opts.clientCertificates) {
     const socket = req.socket as TLSSocket;
@@ -39,7 +46,13 @@ export function authenticate(req: IncomingMessage, opts: AuthenticatorOptions): 
   if (token !== undefined) {
     const user = opts.tokens?.get(token);
     if (user) return { ok: true, user: withAuthenticated(user) };
-    errors.push('invalid bearer token');
+    const tokenErrors: string[] = [];
+    for (const a of opts.tokenAuthenticators ?? []) {
+      const result = await a.authenticate(token);
+      if (result?.ok) return { ok: true, user: withAuthenticated(result.user) };
+      if (result) tokenErrors.push(result.reason);
+    }
+    errors.push(tokenErrors.length ? `invalid bearer token: ${tokenErrors.join(', ')}` : 'invalid bearer token');
   }
   if (errors.length) return { ok: false, reason: errors.join(', ') };
   if (opts.anonymous) return { ok: true, user: anonymous };

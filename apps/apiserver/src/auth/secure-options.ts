@@ -1,9 +1,10 @@
 import tls from 'node:tls';
 import { loadTokenFile } from './token-file';
+import { serviceAccountFlagsGiven, serviceAccountTokensFromFlags, type ServiceAccountFlags } from './service-account-options';
 import { readPem, type AuthorizationMode, type SecureServingConfig } from './secure-serving';
 
 /** The secure-serving flags as commander parsed them. */
-export interface SecureFlags {
+export interface SecureFlags extends ServiceAccountFlags {
   bindAddress: string;
   /** Whether the plain port will be served. */
   plainPort: boolean;
@@ -14,6 +15,7 @@ export interface SecureFlags {
   tokenAuthFile?: string;
   anonymousAuth: boolean;
   authorizationMode: string;
+  enableBootstrapTokenAuth?: boolean;
 }
 
 export function isLoopback(address: string): boolean {
@@ -37,6 +39,8 @@ export function secureServingFromFlags(f: SecureFlags): SecureServingConfig | un
       f.tokenAuthFile !== undefined && '--token-auth-file',
       !f.anonymousAuth && '--anonymous-auth=false',
       mode !== 'AlwaysAllow' && `--authorization-mode=${mode}`,
+      ...serviceAccountFlagsGiven(f),
+      f.enableBootstrapTokenAuth && '--enable-bootstrap-token-auth',
     ].filter(Boolean);
     if (needing.length) throw new Error(`${needing.join(', ')} applies to the secure port: give --secure-port too`);
     return undefined;
@@ -58,6 +62,8 @@ export function secureServingFromFlags(f: SecureFlags): SecureServingConfig | un
     tokens,
     anonymous: f.anonymousAuth,
     authorizationMode: mode,
+    serviceAccounts: serviceAccountTokensFromFlags(f),
+    bootstrapTokens: f.enableBootstrapTokenAuth === true,
   };
   try {
     // A key that does not match the certificate, or an unreadable PEM, is found here rather than at listen time.

@@ -7,7 +7,13 @@ import type { Logger } from '@skiff/logging';
 import type { UserInfo } from '../admission/admission';
 import { sendJSON } from '../handlers/respond';
 import { upgradeOf } from '../handlers/upgrade-requests';
-import { authenticate, type AuthenticatorOptions } from './authenticator';
+import type { ApiContext } from '../handlers/api-context';
+import { authenticate, type AuthenticatorOptions, type TokenAuthenticator } from './authenticator';
+import { BootstrapTokenAuthenticator } from './bootstrap-token-authenticator';
+import { objectGetterFromCaches } from './object-lookup';
+import { ServiceAccountTokenAuthenticator } from './service-account-authenticator';
+import type { ServiceAccountTokenConfig } from './service-account-options';
+import { ServiceAccountTokenVerifier } from './service-account-token';
 import { authorizationAttributes } from './authorization-attributes';
 import { insecureUser, setRequestUser } from './request-user';
 
@@ -27,6 +33,10 @@ export interface SecureServingConfig {
   tokens?: ReadonlyMap<string, UserInfo>;
   anonymous: boolean;
   authorizationMode: AuthorizationMode;
+  /** ServiceAccount token keys, issuers and audiences (`--service-account-*`, `--api-audiences`). */
+  serviceAccounts?: ServiceAccountTokenConfig;
+  /** `--enable-bootstrap-token-auth`. */
+  bootstrapTokens?: boolean;
 }
 
 /** Node's TLS options for the secure port. */
@@ -57,14 +67,19 @@ const connectSubresources = new Set(['exec', 'attach', 'portforward']);
  * the unsecured user. Runs before any handler, upgrades (exec, attach) included; without an authorizer
  * (AlwaysAllow) every authenticated request is allowed.
  */
-export function secureRequestFilter(config: SecureServingConfig, authorizer: Authorizer | undefined, logger: Logger): RequestHandler {
-  const authn: AuthenticatorOptions = { clientCertificates: config.clientCaPem !== undefined, tokens: config.tokens, anonymous: config.anonymous };
-  return (req: Request, res: Response, next: NextFunction) => {
+export function secureRequestFilter(config: SecureServingConfig, authorizer: Authorizer | undefined, logger: Logger, ctx: ApiContext): RequestHandler {
+  const authn: AuthenticatorOptions = { clientCertificates: config.clientCaPem !== undefined, tokens: config.tokens, tokenAuthenticators: tokenAuthenticators(config, ctx), anonymous: config.anonymous };
+  return async (req: Request, res: Response, next: NextFunction) => {
     if (!(req.socket as TLSSocket).encrypted) {
       setRequestUser(req, insecureUser);
       return next();
     }
-    const result = authenticate(req, authn);
+    let result;
+    try {
+      result = await authenticate(req, authn);
+    } catch (e) {
+      return next(e);
+    }
     if (!result.ok) {
       logger.debug('unauthenticated request', { method: req.method, path: req.path, reason: result.reason });
       return sendJSON(res, 401, unauthorized);
@@ -78,6 +93,16 @@ export function secureRequestFilter(config: SecureServingConfig, authorizer: Aut
     }
     next();
   };
+}
+
+// Kubernetes' order after the static token file: bootstrap tokens, then ServiceAccount JWTs.
+function tokenAuthenticators(config: SecureServingConfig, ctx: ApiContext): TokenAuthenticator[] {
+  const objects = objectGetterFromCaches(ctx);
+  const list: TokenAuthenticator[] = [];
+  if (config.bootstrapTokens) list.push(new BootstrapTokenAuthenticator(objects));
+  const sa = config.serviceAccounts;
+  if (sa) list.push(new ServiceAccountTokenAuthenticator(new ServiceAccountTokenVerifier({ keys: sa.verificationKeys, issuers: sa.issuers, apiAudiences: sa.apiAudiences }), objects));
+  return list;
 }
 
 function attributesToCheck(req: Request, user: UserInfo): RequestAttributes[] {

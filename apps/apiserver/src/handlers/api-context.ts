@@ -2,6 +2,7 @@ import type { ResourceType, Scheme } from '@skiff/api';
 import type { AuthorizationChain } from '@skiff/auth';
 import type { Logger } from '@skiff/logging';
 import type { AdmissionChain } from '../admission/admission';
+import type { ServiceAccountTokenConfig } from '../auth/service-account-options';
 import type { GenericRegistry } from '../registry/generic-registry';
 import type { ApiserverMetrics } from '../server/metrics';
 import type { EtcdStore } from '../storage/etcd-store';
@@ -16,6 +17,8 @@ export interface ApiContext {
   logger: Logger;
   /** Address and port clients reach this apiserver at (for discovery's serverAddressByClientCIDRs). */
   advertiseAddress: string;
+  /** How ServiceAccount tokens are issued and checked; serviceaccounts/token is served only with a signing key. */
+  serviceAccountTokens?: ServiceAccountTokenConfig;
   /** The configured authorizers (AlwaysAllow without a secure port): what access reviews are answered by. */
   authorization: AuthorizationChain;
 }

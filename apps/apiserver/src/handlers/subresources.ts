@@ -5,6 +5,7 @@ import { fieldManagerOf } from '../registry/field-manager';
 import { registryByName, registryFor, type ApiContext } from './api-context';
 import { decodeObject, fieldValidationOf } from './decode';
 import { evictPod } from './eviction';
+import { createServiceAccountToken } from './token-request';
 import type { RequestInfo } from './request-info';
 import { checkIdentity, patchObject } from './object-writes';
 import { sendJSON } from './respond';
@@ -54,6 +55,8 @@ export async function serveSubresource(ctx: ApiContext, info: RequestInfo, req: 
       return sendJSON(res, 201, success(201));
     }
     default:
+    case 'token':
+      return createServiceAccountToken(ctx, namespace!, name!, req, res);
       // log, exec, attach, portforward and proxy are answered by the kubelet of the pod's (or the) node.
       return serveKubeletSubresource(ctx, info, req, res);
   }

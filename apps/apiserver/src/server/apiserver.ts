@@ -8,6 +8,7 @@ import type { Logger } from '@skiff/logging';
 import { AdmissionChain } from '../admission/admission';
 import { rbacSourceFromCaches } from '../auth/rbac-caches';
 import { nodeGraphFromCaches } from '../auth/node-graph-caches';
+import { objectGetterFromCaches } from '../auth/object-lookup';
 import { secureRequestFilter, tlsServerOptions, usesRbac, type SecureServingConfig } from '../auth/secure-serving';
 import { nodeRestriction } from '../admission/node-restriction';
 import { namespaceLifecycle } from '../admission/namespace-lifecycle';
@@ -94,7 +95,7 @@ export class Apiserver {
       priorityAdmission(() => this.ctx),
       defaultTolerationSecondsAdmission(),
       ...(opts.serviceAccountAdmission ? [serviceAccountAdmission({ serviceAccounts: serviceAccountsFromContext(() => this.ctx) })] : []),
-      ...(nodeMode ? [nodeRestriction()] : []),
+      ...(nodeMode ? [nodeRestriction((ns, name) => objectGetterFromCaches(this.ctx)('pods', ns, name))] : []),
     ]);
     for (const t of scheme.all) {
       // Kinds that are answered, never kept (Binding, the access reviews), have no storage to watch.
@@ -106,6 +107,7 @@ export class Apiserver {
     if (!namespaces) throw new Error('the scheme has no namespaces resource');
     this.ctx = { scheme, store, registries, admission, metrics, logger: opts.logger, advertiseAddress: `${opts.bindAddress}:${opts.port}`, authorization: alwaysAllowChain };
     this.ctx.authorization = this.authorizationChain();
+    this.ctx.serviceAccountTokens = opts.secure?.serviceAccounts;
     this.compactor = new Compactor(store, opts.logger, opts.compactionIntervalMs);
     this.app = this.buildApp();
     this.upgrades = new UpgradeDispatcher(this.app);
@@ -161,7 +163,7 @@ export class Apiserver {
 
     if (this.opts.secure) {
       const authorizer = this.opts.secure.authorizationMode === 'AlwaysAllow' ? undefined : ctx.authorization.authorizer;
-      app.use(secureRequestFilter(this.opts.secure, authorizer, ctx.logger));
+      app.use(secureRequestFilter(this.opts.secure, authorizer, ctx.logger, ctx));
     }
 
     // Resource requests first: they are the hot path, and discovery paths fall through to the routes below.

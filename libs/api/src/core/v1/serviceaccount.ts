@@ -20,6 +20,8 @@ export const serviceaccounts = defineResource<ServiceAccount>({
   shortNames: ['sa'],
   namespaced: true,
   schema: ServiceAccountSchema,
+  // Served only when the apiserver has a signing key; without one it answers 404 as an unknown subresource.
+  subresources: [{ name: 'token', kind: { group: 'authentication.k8s.io', version: 'v1', kind: 'TokenRequest' }, verbs: ['create'] }],
   validate(sa) {
     const errs: FieldError[] = [];
     (sa.secrets ?? []).forEach((s, i) => {

@@ -77,6 +77,13 @@ function securePortOf(s: TestApiserver): number {
   return Number(m[1]);
 }
 
+/** `kubectl auth whoami`: the user the apiserver authenticated the token as. */
+async function whoami(token: string): Promise<any> {
+  const r = await request('POST', '/apis/authentication.k8s.io/v1/selfsubjectreviews', { token }, { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' });
+  if (r.status !== 201) throw new Error(`SelfSubjectReview answered ${r.status}: ${JSON.stringify(r.body)}`);
+  return r.body.status.userInfo;
+}
+
 const tokenPath = (ns: string, sa: string) => `/api/v1/namespaces/${ns}/serviceaccounts/${sa}/token`;
 
 async function requestToken(ns: string, sa: string, spec: Record<string, unknown> = {}, creds: Credentials = { cert: admin }): Promise<Reply> {
@@ -138,6 +145,8 @@ beforeAll(async () => {
       subjects: [{ kind: 'ServiceAccount', name: 'builder', namespace: 'team' }],
     }),
   );
+  // With a signing key, ServiceAccount admission wants the account a pod runs as to exist.
+  await createServiceAccount('team', 'default');
   await created(asAdmin('POST', '/api/v1/namespaces/team/pods', { metadata: { name: 'web' }, spec: { containers: [{ name: 'c', image: 'busybox' }] } }));
 });
 
@@ -271,7 +280,16 @@ describe('authentication with ServiceAccount tokens', () => {
     const token = r.body.status.token as string;
     const payload = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString());
     expect(payload['kubernetes.io'].pod).toEqual({ name: 'job', uid: podUid });
-    expect((await getPods('team', token)).body.message).toContain('User "system:serviceaccount:team:worker"');
+    expect(await whoami(token)).toEqual({
+      username: 'system:serviceaccount:team:worker',
+      uid: (await asAdmin('GET', '/api/v1/namespaces/team/serviceaccounts/worker')).body.metadata.uid,
+      groups: ['system:serviceaccounts', 'system:serviceaccounts:team', 'system:authenticated'],
+      extra: {
+        'authentication.kubernetes.io/pod-name': ['job'],
+        'authentication.kubernetes.io/pod-uid': [podUid],
+        'authentication.kubernetes.io/credential-id': [`JTI=${payload.jti}`],
+      },
+    });
     expect((await asAdmin('DELETE', '/api/v1/namespaces/team/pods/job?gracePeriodSeconds=0')).status).toBe(200);
     await waitFor(async () => (await getPods('team', token)).status === 401, { what: 'the token of a deleted pod to stop working' });
   });
@@ -336,6 +354,7 @@ describe('bootstrap tokens', () => {
     });
     const r = await getPods('default', 'abcdef.0123456789abcdef');
     expect([r.status, r.body.message]).toEqual([403, 'pods is forbidden: User "system:bootstrap:abcdef" cannot list resource "pods" in API group "" in the namespace "default"']);
+    expect(await whoami('abcdef.0123456789abcdef')).toEqual({ username: 'system:bootstrap:abcdef', groups: ['system:bootstrappers', 'system:bootstrappers:worker', 'system:authenticated'] });
     // The extra group carries permissions: bind it to reading pods in default.
     await created(
       asAdmin('POST', '/apis/rbac.authorization.k8s.io/v1/clusterrolebindings', {

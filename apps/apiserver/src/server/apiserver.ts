@@ -56,8 +56,9 @@ export interface ApiserverOptions {
   /** Whether the plain port (no authentication, loopback only) is served too; default true. */
   servePlain?: boolean;
   /**
-   * ServiceAccount admission (default account, kube-api-access token volumes). On only when the apiserver can
-   * issue service-account tokens: without a controller-manager no `default` account exists and every pod would be refused.
+   * ServiceAccount admission (default account, kube-api-access token volumes). Default: on exactly when the
+   * apiserver can issue tokens (`--service-account-signing-key-file`). Off otherwise, since a cluster without a
+   * controller-manager has no `default` accounts and every pod would be refused.
    */
   serviceAccountAdmission?: boolean;
   /** `--advertise-address`: where pods and nodes reach this apiserver (the kubernetes Service's endpoint); default the bind address. */
@@ -94,7 +95,7 @@ export class Apiserver {
       namespaceLifecycle((name) => this.lookupNamespace(name)),
       priorityAdmission(() => this.ctx),
       defaultTolerationSecondsAdmission(),
-      ...(opts.serviceAccountAdmission ? [serviceAccountAdmission({ serviceAccounts: serviceAccountsFromContext(() => this.ctx) })] : []),
+      ...((opts.serviceAccountAdmission ?? !!opts.secure?.serviceAccounts?.signingKey) ? [serviceAccountAdmission({ serviceAccounts: serviceAccountsFromContext(() => this.ctx) })] : []),
       ...(nodeMode ? [nodeRestriction((ns, name) => objectGetterFromCaches(this.ctx)('pods', ns, name))] : []),
     ]);
     for (const t of scheme.all) {

@@ -37,26 +37,26 @@ export class ServiceAccountTokenAuthenticator implements TokenAuthenticator {
     const account = await this.stillThere('serviceaccounts', ns, k8s.serviceaccount, `service account ${ns}/${k8s.serviceaccount.name}`);
     if (!account.ok) return account;
     if (k8s.secret) {
-      const secret = await this.stillThere('secrets', ns, k8s.secret, 'bound secret');
+      const secret = await this.stillThere('secrets', ns, k8s.secret, `bound secret ${k8s.secret.name}`);
       if (!secret.ok) return secret;
     }
     if (k8s.pod) {
-      const pod = await this.stillThere('pods', ns, k8s.pod, 'bound pod');
+      const pod = await this.stillThere('pods', ns, k8s.pod, `bound pod ${k8s.pod.name}`);
       if (!pod.ok) return pod;
     } else if (k8s.node) {
       // A pod-bound token names its pod's node for information; a node-bound one lives and dies with the node.
-      const node = await this.stillThere('nodes', undefined, k8s.node, 'bound node');
+      const node = await this.stillThere('nodes', undefined, k8s.node, `bound node ${k8s.node.name}`);
       if (!node.ok) return node;
     }
     return { ok: true, user: userOfClaims(claims) };
   }
 
-  private async stillThere(resource: 'serviceaccounts' | 'pods' | 'secrets' | 'nodes', namespace: string | undefined, ref: ClaimRef, what: string): Promise<Check> {
+  private async stillThere(resource: 'serviceaccounts' | 'pods' | 'secrets' | 'nodes', namespace: string | undefined, ref: ClaimRef, named: string): Promise<Check> {
     const obj = await this.objects(resource, namespace, ref.name);
-    if (!obj) return { ok: false, reason: `${what} ${ref.name} not found: the token has been invalidated` };
+    if (!obj) return { ok: false, reason: `${named} not found: the token has been invalidated` };
     const deleted = obj.metadata.deletionTimestamp;
-    if (deleted && Date.parse(deleted) < this.now().getTime() - clockLeewaySeconds * 1000) return { ok: false, reason: `${what} ${ref.name} has been deleted` };
-    if ((ref.uid ?? '') !== (obj.metadata.uid ?? '')) return { ok: false, reason: `${what} UID (${obj.metadata.uid ?? ''}) does not match the token's claim (${ref.uid ?? ''})` };
+    if (deleted && Date.parse(deleted) < this.now().getTime() - clockLeewaySeconds * 1000) return { ok: false, reason: `${named} has been deleted` };
+    if ((ref.uid ?? '') !== (obj.metadata.uid ?? '')) return { ok: false, reason: `${named} UID (${obj.metadata.uid ?? ''}) does not match the token's claim (${ref.uid ?? ''})` };
     return { ok: true };
   }
 }

@@ -19,7 +19,7 @@ function segments(token: string) {
 }
 
 describe('ServiceAccount keys', () => {
-  it('reads public keys, private keys and certificates, several to a file, with the alg their type implies', () => {
+  it('reads public and private keys, several to a file, with the alg their type implies', () => {
     const ec = ecKeyPair();
     const rsa = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
     const keys = parseVerificationKeys(`${ec.publicPem}\n${pem(rsa.privateKey, 'pkcs8')}`);

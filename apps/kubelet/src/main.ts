@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { Registry } from 'prom-client';
 import { commandLineOptions, exitWithMessage, HttpKubeClient, InformerFactory, loadClientConfig, realClock, type ClientConfig } from '@skiff/client';
+import { subjectaccessreviews, type SubjectAccessReview } from '@skiff/api';
 import { CriClient, InMemoryRuntime, ManagedContainerd, writePodNetworkConfig, type ContainerRuntime } from '@skiff/cri';
 import { createLogger, type Logger } from '@skiff/logging';
 import { Kubelet } from './kubelet';
@@ -10,6 +11,8 @@ import { ApiPodObjectSource } from './pod/object-source';
 import { PodConfigurator } from './pod/pod-configurator';
 import { ProbeManager } from './prober';
 import { KubeletServer } from './server';
+import { HealthzServer } from './server/healthz-server';
+import { kubeletAuthFor } from './server/kubelet-auth';
 import { RuntimeServerDeps } from './server/runtime-server-deps';
 import { PodDirs } from './volumes/pod-dirs';
 import { VolumeManager } from './volumes';
@@ -41,7 +44,8 @@ async function startNode(o: KubeletOptions, nodeName: string, client: HttpKubeCl
   const nodeIP = o.nodeIP ?? defaultNodeIP() ?? '127.0.0.1';
   let kubelet: Kubelet | undefined;
   const podsHere = () => kubelet?.pods() ?? [];
-  const server = new KubeletServer(new RuntimeServerDeps(runtime, nodeName, host, podsHere), { address: o.address, port, metrics: registry, logger });
+  const auth = kubeletAuthFor(o.serving, nodeName, (review) => client.create<SubjectAccessReview>(subjectaccessreviews, undefined, review));
+  const server = new KubeletServer(new RuntimeServerDeps(runtime, nodeName, host, podsHere), { address: o.address, port, metrics: registry, logger, tls: o.serving.tls, auth });
   let boundPort: number;
   try {
     boundPort = await server.listen();
@@ -127,8 +131,10 @@ async function main(): Promise<void> {
     };
     agents.push(await startNode(o, o.nodeName, client, cri, 'containerd', new RealHost(o.rootDir), logger, onPodCIDR));
   }
+  const healthz = o.healthzPort ? new HealthzServer(o.healthzBindAddress, o.healthzPort, logger) : undefined;
+  await healthz?.listen();
   // Test harnesses read this line to learn the port when --port=0.
-  process.stdout.write(`listening on http://${o.address}:${agents[0].kubelet.settings.kubeletPort}\n`);
+  process.stdout.write(`listening on ${o.serving.tls ? 'https' : 'http'}://${o.address}:${agents[0].kubelet.settings.kubeletPort}\n`);
 
   let stopping = false;
   const shutdown = async () => {
@@ -140,6 +146,7 @@ async function main(): Promise<void> {
       a.probes.stop();
       await a.server.close();
     }
+    await healthz?.close();
     cri?.close();
     await containerd?.stop();
     client.close();

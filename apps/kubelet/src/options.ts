@@ -2,7 +2,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { Taint } from '@skiff/api';
-import { dnsNameFlag, durationFlag, parseProgramFlags, portFlag, UsageError, verbosityFlag, wholeNumberFlag } from '@skiff/client';
+import { boolFlag, dnsNameFlag, durationFlag, parseProgramFlags, portFlag, UsageError, verbosityFlag, wholeNumberFlag } from '@skiff/client';
+import { kubeletServingFromFlags, type KubeletServing } from './server/kubelet-serving-options';
 
 export { UsageError };
 
@@ -33,6 +34,11 @@ export interface KubeletOptions {
   nodeStatusUpdateFrequencyMs: number;
   syncFrequencyMs: number;
   verbosity: number;
+  /** The kubelet API's certificate, authentication and authorization (`--tls-cert-file` and the flags around it). */
+  serving: KubeletServing;
+  /** The unauthenticated plain `/healthz` port on `healthzBindAddress`; 0 turns it off. */
+  healthzPort: number;
+  healthzBindAddress: string;
 }
 
 function ipv4Flag(v: string): string {
@@ -106,6 +112,15 @@ export function kubeletCommand(): Command {
     .option('--hollow-nodes <n>', 'with --runtime=fake: run this many hollow nodes in this process (named <hostname-override>-N)', wholeNumberFlag(1), 1)
     .option('--node-status-update-frequency <duration>', 'how often the node lease is renewed and the status recomputed', durationFlag, 10_000)
     .option('--sync-frequency <duration>', 'how often every pod is re-synced with the runtime', durationFlag, 10_000)
+    .option('--tls-cert-file <file>', 'PEM serving certificate of the kubelet API; without it the API is plain HTTP with no authentication')
+    .option('--tls-private-key-file <file>', 'PEM private key of --tls-cert-file')
+    .option('--client-ca-file <file>', 'PEM CA that client certificates are verified against (CN user, O groups)')
+    .option('--anonymous-auth <bool>', 'whether requests without a client certificate act as system:anonymous (default: false with --client-ca-file, else true)', boolFlag)
+    .option('--authorization-mode <mode>', 'AlwaysAllow, or Webhook: a SubjectAccessReview to the apiserver per request (nodes/<node>/proxy|stats|metrics|log|spec)', 'AlwaysAllow')
+    .option('--authorization-webhook-cache-authorized-ttl <duration>', 'how long an allowed Webhook answer is reused', durationFlag, 300_000)
+    .option('--authorization-webhook-cache-unauthorized-ttl <duration>', 'how long a refused Webhook answer is reused', durationFlag, 30_000)
+    .option('--healthz-port <port>', 'plain-HTTP /healthz port without authentication (0 turns it off)', portFlag, 10248)
+    .option('--healthz-bind-address <ip>', 'address of the /healthz port', ipv4Flag, '127.0.0.1')
     .option('--v <level>', 'log verbosity: 0 info, 4+ debug', verbosityFlag, 0)
     .showHelpAfterError(false)
     .allowExcessArguments(false);
@@ -125,6 +140,12 @@ export function parseKubeletFlags(argv: readonly string[], out?: (text: string) 
   const o = parsed.opts;
   if (o.hollowNodes > 1 && o.runtime !== 'fake') throw new UsageError('--hollow-nodes needs --runtime=fake');
   const nodeName = o.hostnameOverride ?? os.hostname().toLowerCase();
+  let serving: KubeletServing;
+  try {
+    serving = kubeletServingFromFlags(o as Parameters<typeof kubeletServingFromFlags>[0]);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
   return {
     kubeconfig: o.kubeconfig,
     nodeName,
@@ -149,5 +170,8 @@ export function parseKubeletFlags(argv: readonly string[], out?: (text: string) 
     nodeStatusUpdateFrequencyMs: o.nodeStatusUpdateFrequency,
     syncFrequencyMs: o.syncFrequency,
     verbosity: o.v,
+    serving,
+    healthzPort: o.healthzPort,
+    healthzBindAddress: o.healthzBindAddress,
   };
 }

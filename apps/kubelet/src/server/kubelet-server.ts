@@ -1,4 +1,5 @@
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { MetricsSource } from '@skiff/client';
@@ -6,6 +7,7 @@ import { silentLogger, type Logger } from '@skiff/logging';
 import { WebSocketServer } from 'ws';
 import { serveContainerLogs } from './container-logs-handler';
 import { rejectUpgrade, sendJSON, sendStatus } from './http-replies';
+import type { KubeletAuth, KubeletAuthResult } from './kubelet-auth';
 import type { KubeletServerDeps } from './kubelet-server-deps';
 import { failureStatus, internalErrorStatus, notFoundStatus } from './kubelet-status';
 import { serveRemoteCommand, upgradeRequiredStatus, type RemoteCommandKind, type RemoteCommandTarget } from './remote-command-handler';
@@ -21,6 +23,17 @@ export interface KubeletServerOptions {
   logger?: Logger;
   /** Upper bound between looks at a followed log file when no change notification arrives. Default 1000. */
   followPollIntervalMs?: number;
+  /** Serve HTTPS with this certificate (`--tls-cert-file`), asking for client certificates when a CA is given. */
+  tls?: KubeletServingCertificate;
+  /** Authenticate and authorize every request (TLS only); without it every request is served, as over plain HTTP. */
+  auth?: KubeletAuth;
+}
+
+export interface KubeletServingCertificate {
+  certPem: string;
+  keyPem: string;
+  /** `--client-ca-file`: client certificates are verified against it. */
+  clientCaPem?: string;
 }
 
 export const defaultKubeletPort = 10250;
@@ -51,11 +64,12 @@ function remoteCommandTarget(path: string[]): RemoteCommandTarget | undefined {
 }
 
 /**
- * The kubelet's HTTP server (plain HTTP for now): health and metrics, the Summary API, the pod list, container
- * logs, and exec/attach as WebSocket channel-protocol sessions. What it serves comes from `deps`.
+ * The kubelet's HTTP server: health and metrics, the Summary API, the pod list, container logs, and exec/attach as
+ * WebSocket channel-protocol sessions. What it serves comes from `deps`. Plain HTTP unless given a certificate;
+ * over HTTPS, `auth` authenticates and authorizes every request, upgrades included.
  */
 export class KubeletServer {
-  private server?: http.Server;
+  private server?: http.Server | https.Server;
   private readonly wss: WebSocketServer;
   private readonly logger: Logger;
 
@@ -72,9 +86,14 @@ export class KubeletServer {
 
   /** Starts listening; resolves with the port. */
   async listen(): Promise<number> {
-    const server = http.createServer({ requestTimeout: 0 }, (req, res) => {
+    const onRequest = (req: http.IncomingMessage, res: http.ServerResponse) => {
       this.handle(req, res).catch((e) => this.failed(res, e));
-    });
+    };
+    const tls = this.opts.tls;
+    // A certificate that does not verify must not end the handshake: authentication answers it with 401.
+    const server = tls
+      ? https.createServer({ requestTimeout: 0, cert: tls.certPem, key: tls.keyPem, ca: tls.clientCaPem, requestCert: tls.clientCaPem !== undefined, rejectUnauthorized: false }, onRequest)
+      : http.createServer({ requestTimeout: 0 }, onRequest);
     server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
       this.handleUpgrade(req, socket, head).catch((e) => {
         this.logger.error('upgrade request failed', { url: req.url, error: (e as Error).stack });
@@ -95,9 +114,24 @@ export class KubeletServer {
     else res.destroy();
   }
 
+  /** Authentication and authorization of one request; undefined when it may go on. */
+  private async refusal(req: http.IncomingMessage, route: Route): Promise<Extract<KubeletAuthResult, { ok: false }> | undefined> {
+    if (!this.opts.auth) return undefined;
+    const result = await this.opts.auth.check(req, `/${route.path.map(encodeURIComponent).join('/')}`);
+    if (result.ok) return undefined;
+    if (result.code === 500) this.logger.error('authorizing a kubelet API request failed', { url: req.url, error: result.error });
+    else this.logger.debug('kubelet API request refused', { url: req.url, code: result.code, message: result.message });
+    return result;
+  }
+
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const route = routeOf(req.url);
     if (!route) return sendStatus(res, failureStatus(400, 'BadRequest', `malformed request URL ${JSON.stringify(req.url)}`));
+    const refused = await this.refusal(req, route);
+    if (refused) {
+      res.writeHead(refused.code, { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff' }).end(`${refused.message}\n`);
+      return;
+    }
     const { path, query } = route;
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       if (remoteCommandTarget(path)) return sendStatus(res, upgradeRequiredStatus(path[0] as RemoteCommandKind));
@@ -130,6 +164,14 @@ export class KubeletServer {
   private async handleUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     socket.on('error', () => undefined);
     const route = routeOf(req.url);
+    if (route) {
+      const refused = await this.refusal(req, route);
+      if (refused) {
+        const body = `${refused.message}\n`;
+        socket.end(`HTTP/1.1 ${refused.code} ${http.STATUS_CODES[refused.code]}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+        return;
+      }
+    }
     const target = route && remoteCommandTarget(route.path);
     if (!route || !target) return rejectUpgrade(socket, pageNotFound());
     await serveRemoteCommand(target, route.query, req, socket, head, this.wss, this.deps, this.logger);

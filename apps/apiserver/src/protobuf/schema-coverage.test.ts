@@ -1,4 +1,4 @@
-import { apiVersionOf, builtinResources, DeleteOptionsSchema, EvictionSchema, ScaleSchema, type TSchema } from '@skiff/api';
+import { apiVersionOf, builtinResources, DeleteOptionsSchema, EvictionSchema, ScaleSchema, TokenRequestSchema, type TSchema } from '@skiff/api';
 import * as protobuf from 'protobufjs';
 import { messageTypeFor } from './proto-root';
 
@@ -82,6 +82,7 @@ const bodies: [string, string, TSchema][] = [
   ...builtinResources.map((r): [string, string, TSchema] => [apiVersionOf(r), r.kind, r.schema]),
   ['policy/v1', 'Eviction', EvictionSchema],
   ['autoscaling/v1', 'Scale', ScaleSchema],
+  ['authentication.k8s.io/v1', 'TokenRequest', TokenRequestSchema],
   ['v1', 'DeleteOptions', DeleteOptionsSchema],
 ];
 

@@ -1,12 +1,11 @@
 import { mkdtempSync, readFileSync, readlinkSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Volume } from '@skiff/api';
+import type { TokenRequest, Volume } from '@skiff/api';
 import { FakeClock } from '@skiff/client';
 import { MemoryObjectSource, testPod } from '../pod/test-fixtures';
 import { VolumeSetUpError } from './errors';
 import { ServiceAccountTokens } from './service-account-tokens';
-import type { TokenRequest } from './token-request';
 import { VolumeManager } from './volume-manager';
 
 /** The projected volume ServiceAccount admission adds to every pod. */

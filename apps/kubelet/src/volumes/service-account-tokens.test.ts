@@ -1,6 +1,6 @@
 import { FakeClock } from '@skiff/client';
 import { ServiceAccountTokens } from './service-account-tokens';
-import type { TokenRequest, TokenRequestSpec } from './token-request';
+import type { TokenRequest, TokenRequestSpec } from '@skiff/api';
 
 /** A TokenRequest endpoint that issues numbered tokens valid for the asked lifetime from the fake clock's now. */
 class FakeTokenApi {

@@ -1,6 +1,6 @@
 import type { Clock } from '@skiff/client';
 import type { Logger } from '@skiff/logging';
-import type { TokenRequest, TokenRequestSpec } from './token-request';
+import type { TokenRequest, TokenRequestSpec } from '@skiff/api';
 
 /** Asks the apiserver for a token of one ServiceAccount (POST serviceaccounts/<name>/token). */
 export type TokenRequester = (namespace: string, serviceAccount: string, request: TokenRequest) => Promise<TokenRequest>;

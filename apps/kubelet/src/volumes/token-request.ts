@@ -1,17 +1,6 @@
-import { serviceaccounts, type KObject } from '@skiff/api';
+import { serviceaccounts, type TokenRequest } from '@skiff/api';
 import type { KubeClient } from '@skiff/client';
 import type { TokenRequester } from './service-account-tokens';
-
-/** authentication.k8s.io/v1 TokenRequest, as far as the kubelet writes and reads it. */
-export interface TokenRequestSpec {
-  audiences?: string[];
-  expirationSeconds?: number;
-  boundObjectRef?: { kind?: string; apiVersion?: string; name?: string; uid?: string };
-}
-export interface TokenRequest extends KObject {
-  spec: TokenRequestSpec;
-  status?: { token: string; expirationTimestamp: string };
-}
 
 /** TokenRequests through the API: the serviceaccounts/token subresource of the named account. */
 export function apiTokenRequester(client: KubeClient): TokenRequester {

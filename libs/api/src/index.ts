@@ -26,6 +26,7 @@ export * from './policy/v1';
 export * from './scheduling/v1';
 export * from './autoscaling/v1';
 export * from './rbac/v1';
+export * from './certificates/v1';
 export * from './authentication/v1';
 export * from './authorization/v1';
 export * from './selectors';

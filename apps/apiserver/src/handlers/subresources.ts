@@ -19,7 +19,7 @@ type Query = Record<string, unknown>;
 
 const success = (code: number) => ({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code });
 
-/** Subresources: status and finalize (partial updates), scale, binding, eviction, and the kubelet-served ones. */
+/** Subresources: status, finalize and approval (partial updates), scale, binding, eviction, and the kubelet-served ones. */
 export async function serveSubresource(ctx: ApiContext, info: RequestInfo, req: Request, res: Response): Promise<void> {
   const { type, namespace, name, subresource, verb } = info;
   const registry = registryFor(ctx, type);
@@ -31,7 +31,8 @@ export async function serveSubresource(ctx: ApiContext, info: RequestInfo, req: 
 
   switch (subresource) {
     case 'status':
-    case 'finalize': {
+    case 'finalize':
+    case 'approval': {
       if (verb === 'get') return sendJSON(res, 200, await registry.get(namespace, name!));
       if (verb === 'patch') return sendJSON(res, 200, (await patchObject(ctx, info, req, subresource)).updated);
       const body = await readObjectBody(req);
@@ -54,9 +55,9 @@ export async function serveSubresource(ctx: ApiContext, info: RequestInfo, req: 
       await evictPod(ctx, namespace!, name!, opts as DeleteOptions, writeCtx);
       return sendJSON(res, 201, success(201));
     }
-    default:
     case 'token':
       return createServiceAccountToken(ctx, namespace!, name!, req, res);
+    default:
       // log, exec, attach, portforward and proxy are answered by the kubelet of the pod's (or the) node.
       return serveKubeletSubresource(ctx, info, req, res);
   }

@@ -31,6 +31,7 @@ const specialMessages: Record<string, (message: Decoded, path: string) => unknow
   // Go's `type ExtraValue []string`: the user's extra attributes are lists in JSON.
   '.k8s.io.api.authentication.v1.ExtraValue': (m) => (m.items as string[] | undefined) ?? [],
   '.k8s.io.api.authorization.v1.ExtraValue': (m) => (m.items as string[] | undefined) ?? [],
+  '.k8s.io.api.certificates.v1.ExtraValue': (m) => (m.items as string[] | undefined) ?? [],
 };
 
 function scalarToJSON(type: string, value: unknown): unknown {

@@ -17,6 +17,7 @@ const kubernetesProtoFiles = [
   'api/rbac-v1.proto',
   'api/authentication-v1.proto',
   'api/authorization-v1.proto',
+  'api/certificates-v1.proto',
   'apimachinery/meta-v1.proto',
   'apimachinery/runtime.proto',
 ];

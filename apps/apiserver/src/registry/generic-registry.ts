@@ -78,6 +78,7 @@ export class GenericRegistry {
     if (old) errs.push(...validateObjectMetaUpdate(obj.metadata, old.metadata));
     // Subresources change what the main resource may not (binding sets spec.nodeName); they are checked by their handlers.
     if (old && !subresource) errs.push(...(t.validateUpdate?.(obj, old) ?? []));
+    if (old && subresource) errs.push(...(t.validateSubresourceUpdate?.(subresource, obj, old) ?? []));
     if (errs.length) throw invalid(t.kind, t.group, obj.metadata.name ?? '', errs);
   }
 
@@ -95,7 +96,7 @@ export class GenericRegistry {
       if (generated) obj.metadata.name = obj.metadata.generateName + randomSuffix();
       initObjectMeta(obj, t.tracksGeneration);
       if (t.hasStatusSubresource) delete obj.status;
-      this.strategy.prepareForCreate?.(obj);
+      this.strategy.prepareForCreate?.(obj, ctx.user);
       t.applyDefaults?.(obj);
       if (ctx.fieldManager) recordUpdate(t, obj, undefined, ctx.fieldManager);
       const req = { operation: 'CREATE' as const, type: t, namespace, name: obj.metadata.name ?? '', object: obj, user: ctx.user, dryRun: ctx.dryRun };
@@ -191,6 +192,8 @@ export class GenericRegistry {
     const t = this.type;
     desired.apiVersion = old.apiVersion;
     desired.kind = old.kind;
+    const prepared = subresource ? this.strategy.prepareForSubresourceUpdate?.(subresource, desired, old) : undefined;
+    if (prepared) return prepared;
     if (subresource === 'status') {
       // Writes to /status change only status.
       const next = deepClone(old);

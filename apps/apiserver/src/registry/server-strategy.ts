@@ -1,4 +1,5 @@
 import type { KObject } from '@skiff/api';
+import type { UserInfo } from '../admission/admission';
 import type { TxnExtras } from '../storage/etcd-store';
 
 /**
@@ -6,10 +7,15 @@ import type { TxnExtras } from '../storage/etcd-store';
  * writes, and which other etcd keys must change in the same transaction (allocations).
  */
 export interface ServerStrategy {
-  /** Called on a new object after metadata is initialised and before defaults. */
-  prepareForCreate?(obj: KObject): void;
+  /** Called on a new object after metadata is initialised and before defaults; `user` is who asked for it. */
+  prepareForCreate?(obj: KObject, user: UserInfo): void;
   /** Called on an update of the main resource, after status has been carried over from `old`. */
   prepareForUpdate?(obj: KObject, old: KObject): void;
+  /**
+   * The object an update through `subresource` stores, built from what the client sent and the current object;
+   * undefined leaves the subresource to the shared rules (status replaces status, ...).
+   */
+  prepareForSubresourceUpdate?(subresource: string, desired: KObject, old: KObject): KObject | undefined;
   /** Extra compares/ops to commit with the create; a conflict on them retries when `retriable`. */
   createExtras?(obj: KObject): Promise<{ extras: TxnExtras; retriable: boolean }>;
   updateExtras?(obj: KObject, old: KObject): Promise<{ extras: TxnExtras; retriable: boolean }>;

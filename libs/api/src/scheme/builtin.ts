@@ -3,6 +3,7 @@ import { authenticationV1Resources } from '../authentication/v1';
 import { authorizationV1Resources } from '../authorization/v1';
 import { autoscalingV1Resources } from '../autoscaling/v1';
 import { batchV1Resources } from '../batch/v1';
+import { certificatesV1Resources } from '../certificates/v1';
 import { coordinationV1Resources } from '../coordination/v1';
 import { coreV1Resources } from '../core/v1';
 import { discoveryV1Resources } from '../discovery/v1';
@@ -23,6 +24,7 @@ export const builtinResources: ResourceType<any>[] = [
   ...schedulingV1Resources,
   ...autoscalingV1Resources,
   ...rbacV1Resources,
+  ...certificatesV1Resources,
   ...authenticationV1Resources,
   ...authorizationV1Resources,
 ];

@@ -60,6 +60,8 @@ export interface ResourceType<T extends KObject = KObject> {
   validate?(obj: T): FieldError[];
   /** Extra checks on update: immutable fields and the like. */
   validateUpdate?(obj: T, old: T): FieldError[];
+  /** Extra checks on an update through a subresource (`status`, `approval`), which validateUpdate does not see. */
+  validateSubresourceUpdate?(subresource: string, obj: T, old: T): FieldError[];
   /** Values for field selectors beyond metadata.name / metadata.namespace, e.g. `spec.nodeName`. */
   selectableFields?(obj: T): Record<string, string>;
 }

@@ -1,5 +1,6 @@
 import type { KObject } from '../meta/object-meta';
 import { cronJobPrinter, jobPrinter } from './batch-printers';
+import { certificateSigningRequestPrinter } from './certificate-printers';
 import { configMapPrinter, leasePrinter, namespacePrinter, secretPrinter, serviceAccountPrinter } from './config-printers';
 import { defaultPrinter } from './default-printer';
 import { eventPrinter } from './event-printer';
@@ -36,6 +37,7 @@ const printers = new Map<string, TablePrinter<any>>([
   ['autoscaling/HorizontalPodAutoscaler', horizontalPodAutoscalerPrinter],
   ['rbac.authorization.k8s.io/RoleBinding', roleBindingPrinter],
   ['rbac.authorization.k8s.io/ClusterRoleBinding', clusterRoleBindingPrinter],
+  ['certificates.k8s.io/CertificateSigningRequest', certificateSigningRequestPrinter],
 ]);
 
 /** The printer for a kind, or the Name / Created At printer for kinds without their own columns. */

@@ -1,6 +1,7 @@
 import { EventRecorder, InformerFactory, realClock, type KubeClient } from '@skiff/client';
 import { controllerFactories, defaultControllerOptions, type Controller, type ControllerContext, type ControllerMetrics } from '@skiff/controllers';
 import type { Logger } from '@skiff/logging';
+import type { ClusterCA } from '@skiff/pki';
 import { workersFor } from './controller-selection';
 
 export interface ControllerManagerConfig {
@@ -14,6 +15,9 @@ export interface ControllerManagerConfig {
   concurrentWorkers?: number;
   /** Contents of --root-ca-file, for the root CA publisher. */
   rootCA?: string;
+  /** --cluster-signing-cert-file/--cluster-signing-key-file, for csrsigning. */
+  signingCA?: ClusterCA;
+  clusterSigningDurationMs?: number;
 }
 
 /**
@@ -38,7 +42,14 @@ export class ControllerManager {
       },
       clock: realClock,
       logger: cfg.logger,
-      options: { ...defaultControllerOptions, nodeMonitorGracePeriodMs: cfg.nodeMonitorGracePeriodMs, clusterCIDR: cfg.clusterCIDR, rootCA: cfg.rootCA },
+      options: {
+        ...defaultControllerOptions,
+        nodeMonitorGracePeriodMs: cfg.nodeMonitorGracePeriodMs,
+        clusterCIDR: cfg.clusterCIDR,
+        rootCA: cfg.rootCA,
+        signingCA: cfg.signingCA,
+        clusterSigningDurationMs: cfg.clusterSigningDurationMs ?? defaultControllerOptions.clusterSigningDurationMs,
+      },
       metrics: cfg.metrics,
     };
     this.controllers = cfg.controllers.map((name) => controllerFactories[name](ctx));

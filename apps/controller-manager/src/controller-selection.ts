@@ -1,10 +1,10 @@
 import { UsageError } from './options';
 
 /**
- * Resolves `--controllers` as Kubernetes does: `*` turns on every controller, `name` turns one on, `-name` turns
- * one off; an explicit entry wins over `*` whatever the order. Unknown names are a usage error.
+ * Resolves `--controllers` as Kubernetes does: `*` turns on every controller not off by default, `name` turns one
+ * on, `-name` turns one off; an explicit entry wins over `*` whatever the order. Unknown names are a usage error.
  */
-export function selectControllers(entries: readonly string[], known: readonly string[]): string[] {
+export function selectControllers(entries: readonly string[], known: readonly string[], offByDefault: readonly string[] = []): string[] {
   const enabled = new Set<string>();
   const disabled = new Set<string>();
   let all = false;
@@ -18,11 +18,19 @@ export function selectControllers(entries: readonly string[], known: readonly st
     if (!known.includes(name)) throw new UsageError(`--controllers: unknown controller "${name}" (known: ${known.join(', ')})`);
     (off ? disabled : enabled).add(name);
   }
-  return known.filter((name) => !disabled.has(name) && (all || enabled.has(name)));
+  return known.filter((name) => !disabled.has(name) && ((all && !offByDefault.includes(name)) || enabled.has(name)));
 }
 
 /** Workers a controller gets unless --concurrent-workers says otherwise (Kubernetes' --concurrent-*-syncs defaults). */
-const defaultWorkers: Record<string, number> = { namespace: 10, garbagecollector: 20, serviceaccount: 1, podgc: 1, 'root-ca-cert-publisher': 1 };
+const defaultWorkers: Record<string, number> = {
+  namespace: 10,
+  garbagecollector: 20,
+  serviceaccount: 1,
+  podgc: 1,
+  'root-ca-cert-publisher': 1,
+  bootstrapsigner: 1,
+  tokencleaner: 1,
+};
 
 export function workersFor(name: string, override: number | undefined): number {
   return override ?? defaultWorkers[name] ?? 5;

@@ -2,8 +2,9 @@ import os from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { commandLineOptions, exitWithMessage, HealthServer, HttpKubeClient, LeaderElector, loadClientConfig, type ClientConfig } from '@skiff/client';
-import { controllerFactories, ControllerMetrics } from '@skiff/controllers';
+import { controllerFactories, ControllerMetrics, disabledByDefaultControllers } from '@skiff/controllers';
 import { createLogger } from '@skiff/logging';
+import { readClusterSigningCA } from './cluster-signing';
 import { ControllerManager } from './controller-manager';
 import { selectControllers } from './controller-selection';
 import { parseControllerManagerFlags, type ControllerManagerOptions } from './options';
@@ -18,12 +19,18 @@ function options(): { o: ControllerManagerOptions; controllers: string[]; rootCA
     const o = parseControllerManagerFlags(argv);
     if (!o) return undefined;
     const rootCA = o.rootCAFile === undefined ? undefined : readRootCAFile(o.rootCAFile);
-    return { o, controllers: selectControllers(o.controllers, Object.keys(controllerFactories).sort()), rootCA };
+    return { o, controllers: selectControllers(o.controllers, Object.keys(controllerFactories).sort(), disabledByDefaultControllers), rootCA };
   });
 }
 
 async function main(): Promise<void> {
   const { o, controllers: selected, rootCA } = options();
+  let signingCA;
+  try {
+    signingCA = await readClusterSigningCA(o.clusterSigningCertFile, o.clusterSigningKeyFile);
+  } catch (e) {
+    fatal((e as Error).message, 2);
+  }
   let config: ClientConfig;
   try {
     config = loadClientConfig({ kubeconfigPath: o.kubeconfig });
@@ -31,7 +38,7 @@ async function main(): Promise<void> {
     fatal((e as Error).message, 1);
   }
   const logger = createLogger('controller-manager', o.verbosity >= 4 ? 'debug' : 'info');
-  const controllers = withoutUnconfiguredControllers(selected, rootCA, logger);
+  const controllers = withoutUnconfiguredControllers(selected, rootCA, logger, signingCA !== undefined);
   const client = new HttpKubeClient(config, { userAgent: 'skiff-controller-manager' });
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
@@ -44,6 +51,8 @@ async function main(): Promise<void> {
     clusterCIDR: o.clusterCIDR,
     concurrentWorkers: o.concurrentWorkers,
     rootCA,
+    signingCA,
+    clusterSigningDurationMs: o.clusterSigningDurationMs,
   });
   const health = new HealthServer(registry, () => (manager.isRunning ? { ok: true } : { ok: false, reason: o.leaderElect ? 'not leading, or caches not synced' : 'caches have not synced' }));
   let port: number;

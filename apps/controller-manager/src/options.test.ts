@@ -12,6 +12,7 @@ describe('controller-manager flags', () => {
       nodeMonitorGracePeriodMs: 40_000,
       clusterCIDR: '10.244.0.0/16',
       concurrentWorkers: undefined,
+      clusterSigningDurationMs: 8760 * 3600_000,
       bindAddress: '127.0.0.1',
       port: 10257,
       verbosity: 0,
@@ -44,6 +45,20 @@ describe('--controllers', () => {
   it('selects all with *, minus the disabled ones, whatever the order', () => {
     expect(selectControllers(['*'], known)).toEqual(known);
     expect(selectControllers(['-podgc', '*'], known)).toEqual(['garbagecollector', 'namespace', 'serviceaccount']);
+  });
+  it('leaves controllers that are off by default out of *, unless named', () => {
+    const all = ['bootstrapsigner', 'namespace', 'tokencleaner'];
+    const off = ['bootstrapsigner', 'tokencleaner'];
+    expect(selectControllers(['*'], all, off)).toEqual(['namespace']);
+    expect(selectControllers(['*', 'bootstrapsigner', 'tokencleaner'], all, off)).toEqual(all);
+    expect(selectControllers(['tokencleaner'], all, off)).toEqual(['tokencleaner']);
+  });
+  it('parses the cluster signing flags', () => {
+    expect(parseControllerManagerFlags(['--cluster-signing-cert-file=/p/ca.crt', '--cluster-signing-key-file=/p/ca.key', '--cluster-signing-duration=720h'])).toMatchObject({
+      clusterSigningCertFile: '/p/ca.crt',
+      clusterSigningKeyFile: '/p/ca.key',
+      clusterSigningDurationMs: 720 * 3600_000,
+    });
   });
   it('selects only the named ones without *', () => {
     expect(selectControllers(['namespace', 'podgc'], known)).toEqual(['namespace', 'podgc']);

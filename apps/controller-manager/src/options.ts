@@ -12,6 +12,11 @@ export interface ControllerManagerOptions extends ClientProgramOptions {
   concurrentWorkers?: number;
   /** PEM bundle the root CA publisher puts in every namespace; without it that controller is off. */
   rootCAFile?: string;
+  /** The CA csrsigning signs with (PEM certificate and key); without them that controller is off. */
+  clusterSigningCertFile?: string;
+  clusterSigningKeyFile?: string;
+  /** The longest certificate csrsigning issues. */
+  clusterSigningDurationMs: number;
 }
 
 /** Go-style durations as Kubernetes flags take them: `40s`, `1m30s`, `500ms`. */
@@ -42,7 +47,10 @@ export function controllerManagerCommand(): Command {
     .option('--node-monitor-grace-period <duration>', 'how long a node may miss heartbeats before it is marked Unknown', durationFlag, 40_000)
     .option('--cluster-cidr <cidr>', 'the pod network nodes get their pod CIDRs from', cidr, '10.244.0.0/16')
     .option('--concurrent-workers <n>', "workers per controller (default: each controller's own)", wholeNumberFlag(1))
-    .option('--root-ca-file <path>', 'the cluster CA bundle (PEM) published to every namespace as the kube-root-ca.crt ConfigMap', nonEmpty);
+    .option('--root-ca-file <path>', 'the cluster CA bundle (PEM) published to every namespace as the kube-root-ca.crt ConfigMap', nonEmpty)
+    .option('--cluster-signing-cert-file <path>', 'PEM CA certificate csrsigning issues cluster-scoped certificates with', nonEmpty)
+    .option('--cluster-signing-key-file <path>', 'PEM private key of --cluster-signing-cert-file', nonEmpty)
+    .option('--cluster-signing-duration <duration>', 'the longest certificate csrsigning issues; requests may ask for less', durationFlag, 8760 * 3600_000);
   return addClientProgramFlags(cmd, { what: 'runs controllers', leaseName: 'skiff-controller-manager', port: 10257 });
 }
 
@@ -58,5 +66,8 @@ export function parseControllerManagerFlags(argv: readonly string[], out?: (text
     clusterCIDR: o.clusterCidr,
     concurrentWorkers: o.concurrentWorkers,
     rootCAFile: o.rootCaFile,
+    clusterSigningCertFile: o.clusterSigningCertFile,
+    clusterSigningKeyFile: o.clusterSigningKeyFile,
+    clusterSigningDurationMs: o.clusterSigningDuration,
   };
 }

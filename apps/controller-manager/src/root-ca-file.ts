@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { X509Certificate } from 'node:crypto';
-import { rootCACertPublisherName } from '@skiff/controllers';
+import { csrSigningControllerName, rootCACertPublisherName } from '@skiff/controllers';
 import { UsageError } from './options';
 
 const pemCertificate = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
@@ -29,11 +29,25 @@ export function readRootCAFile(path: string): string {
 }
 
 /**
- * The root CA publisher is in `*` but has nothing to publish without a CA file; like Kubernetes' controllers that
- * lack their key or CA, it is then left out with one log line instead of failing the controller-manager.
+ * The root CA publisher and the CSR signer are in `*` but have nothing to work with without their CA files; like
+ * Kubernetes' controllers that lack their key or CA, they are then left out with one log line each instead of
+ * failing the controller-manager.
  */
-export function withoutUnconfiguredControllers(controllers: readonly string[], rootCA: string | undefined, logger: { info(message: string, meta: Record<string, unknown>): unknown }): string[] {
-  if (rootCA || !controllers.includes(rootCACertPublisherName)) return [...controllers];
-  logger.info('controller is disabled: no --root-ca-file given', { controller: rootCACertPublisherName });
-  return controllers.filter((c) => c !== rootCACertPublisherName);
+export function withoutUnconfiguredControllers(
+  controllers: readonly string[],
+  rootCA: string | undefined,
+  logger: { info(message: string, meta: Record<string, unknown>): unknown },
+  signingCAGiven = false,
+): string[] {
+  const missing: [string, boolean, string][] = [
+    [rootCACertPublisherName, !!rootCA, 'no --root-ca-file given'],
+    [csrSigningControllerName, signingCAGiven, 'no --cluster-signing-cert-file and --cluster-signing-key-file given'],
+  ];
+  let selected = [...controllers];
+  for (const [name, configured, why] of missing) {
+    if (configured || !selected.includes(name)) continue;
+    logger.info(`controller is disabled: ${why}`, { controller: name });
+    selected = selected.filter((c) => c !== name);
+  }
+  return selected;
 }

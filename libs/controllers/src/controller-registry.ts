@@ -1,4 +1,8 @@
 import type { ControllerFactory } from './controller';
+import { bootstrapSignerFactory } from './bootstrapsigner/bootstrapsigner-controller';
+import { csrApprovingControllerFactory } from './csrapproving/csrapproving-controller';
+import { csrSigningControllerFactory } from './csrsigning/csrsigning-controller';
+import { tokenCleanerFactory } from './tokencleaner/tokencleaner-controller';
 import { cronJobControllerFactory } from './cronjob/cronjob-controller';
 import { deploymentControllerFactory } from './deployment/deployment-controller';
 import { jobControllerFactory } from './job/job-controller';
@@ -21,7 +25,10 @@ import { statefulSetControllerFactory } from './statefulset/statefulset-controll
  * Kept sorted by name.
  */
 export const controllerFactories: Record<string, ControllerFactory> = {
+  bootstrapsigner: bootstrapSignerFactory,
   cronjob: cronJobControllerFactory,
+  csrapproving: csrApprovingControllerFactory,
+  csrsigning: csrSigningControllerFactory,
   daemonset: daemonSetControllerFactory,
   deployment: deploymentControllerFactory,
   disruption: disruptionControllerFactory,
@@ -37,4 +44,8 @@ export const controllerFactories: Record<string, ControllerFactory> = {
   'root-ca-cert-publisher': rootCACertPublisherFactory,
   serviceaccount: serviceAccountControllerFactory,
   statefulset: statefulSetControllerFactory,
+  tokencleaner: tokenCleanerFactory,
 };
+
+/** In Kubernetes' list but off unless named in --controllers (`*,bootstrapsigner,tokencleaner`, as kubeadm runs them). */
+export const disabledByDefaultControllers: readonly string[] = ['bootstrapsigner', 'tokencleaner'];

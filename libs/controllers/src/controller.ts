@@ -1,5 +1,6 @@
 import type { Clock, EventRecorder, InformerFactory, KubeClient, WorkQueue } from '@skiff/client';
 import type { Logger } from '@skiff/logging';
+import type { ClusterCA } from '@skiff/pki';
 import type { ControllerMetrics } from './controller-metrics';
 
 /** Settings the controller-manager passes to every controller (flags with Kubernetes' defaults). */
@@ -15,6 +16,10 @@ export interface ControllerOptions {
   terminatedPodGCThreshold: number;
   /** Root CA publisher: the PEM bundle (--root-ca-file) put in every namespace; without it that controller is off. */
   rootCA?: string;
+  /** CSR signing: the cluster CA (--cluster-signing-cert-file/--cluster-signing-key-file); without it that controller is off. */
+  signingCA?: ClusterCA;
+  /** CSR signing: the longest certificate issued (--cluster-signing-duration, one year). */
+  clusterSigningDurationMs: number;
 }
 
 export const defaultControllerOptions: ControllerOptions = {
@@ -23,6 +28,7 @@ export const defaultControllerOptions: ControllerOptions = {
   clusterCIDR: '10.244.0.0/16',
   nodeCIDRMaskSize: 24,
   terminatedPodGCThreshold: 12_500,
+  clusterSigningDurationMs: 365 * 24 * 3600_000,
 };
 
 /** What every controller is built from. Tests build it from the ControllerTestKit; the controller-manager from real parts. */

@@ -231,6 +231,10 @@ export class FakeKubeClient implements KubeClient {
     let stored: KObject;
     if (subresource === 'status') {
       stored = { ...current, status: next.status };
+    } else if (subresource === 'approval') {
+      // CertificateSigningRequest approval changes only status.conditions.
+      const conditions = (next.status as { conditions?: unknown[] } | undefined)?.conditions;
+      stored = { ...current, status: { ...(current.status as object), conditions } };
     } else if (subresource === 'finalize') {
       stored = { ...current, spec: { ...(current.spec as object), finalizers: (next.spec as { finalizers?: string[] } | undefined)?.finalizers ?? [] } };
     } else {

@@ -9,6 +9,7 @@ import {
   monitoringGroup,
   systemMastersGroup,
 } from '../user';
+import { bootstrapControllerRoleBindings, bootstrapControllerRoles, certificateClusterRoleBindings, certificateClusterRoles } from './certificate-roles';
 import { componentClusterRoles } from './component-roles';
 import { discoveryClusterRoles } from './discovery-roles';
 import { autoUpdateAnnotation, bootstrapLabels, clusterRoleBinding, groups, rule, users } from './rules';
@@ -16,7 +17,7 @@ import { userFacingClusterRoles } from './user-roles';
 
 /** The ClusterRoles a cluster starts with (Kubernetes' names and rules, trimmed to the APIs Skiff serves). */
 export function defaultClusterRoles(): ClusterRole[] {
-  return [...userFacingClusterRoles(), ...discoveryClusterRoles(), ...componentClusterRoles()];
+  return [...userFacingClusterRoles(), ...discoveryClusterRoles(), ...componentClusterRoles(), ...certificateClusterRoles()];
 }
 
 /** Who holds them: admins by group, components by the user names in their client certificates. */
@@ -33,6 +34,7 @@ export function defaultClusterRoleBindings(): ClusterRoleBinding[] {
     clusterRoleBinding('system:node-proxier', users(kubeProxyUserName)),
     // Kept without subjects, as in Kubernetes: nodes are authorized by the Node authorizer instead.
     clusterRoleBinding('system:node', []),
+    ...certificateClusterRoleBindings(),
   ];
 }
 
@@ -50,6 +52,7 @@ export function defaultRoles(): Role[] {
       metadata: { name: clusterInfoReaderName, namespace: kubePublicNamespace, labels: { ...bootstrapLabels }, annotations: { ...autoUpdateAnnotation } },
       rules: [rule(['get'], [''], ['configmaps'], [clusterInfoConfigMapName])],
     },
+    ...bootstrapControllerRoles(),
   ];
 }
 
@@ -63,5 +66,6 @@ export function defaultRoleBindings(): RoleBinding[] {
       roleRef: { apiGroup: rbacGroupName, kind: 'Role', name: clusterInfoReaderName },
       subjects: groups(allAuthenticatedGroup, allUnauthenticatedGroup),
     },
+    ...bootstrapControllerRoleBindings(),
   ];
 }

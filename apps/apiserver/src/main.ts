@@ -79,6 +79,7 @@ async function main(): Promise<void> {
     .option('--api-audiences <list>', 'comma-separated audiences a token must name to authenticate, and TokenRequest\'s default (default: the issuers)', (v: string, prev?: string) => (prev ? `${prev},${v}` : v))
     .option('--service-account-max-token-expiration <duration>', 'longest TokenRequest lifetime; longer requests are shortened (1h or more)', goDuration)
     .option('--enable-bootstrap-token-auth [bool]', 'authenticate bootstrap tokens (Secrets kube-system/bootstrap-token-<id>) as system:bootstrap:<id>', boolean)
+    .option('--service-account-extend-token-expiration <bool>', 'pod-bound tokens asked for with 3607 s (the kubelet default) for the API audiences stay valid a year, with a warnafter claim', boolean, true)
     .option('--kubeconfig <path>', 'accepted for symmetry with the other programs; the apiserver needs none')
     .option('--v <level>', 'log verbosity: 0 info, 4+ debug', '0')
     .showHelpAfterError(false)

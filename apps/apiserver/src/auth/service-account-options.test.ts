@@ -44,6 +44,10 @@ describe('ServiceAccount flags', () => {
     expect(config.issuers).toEqual(['https://new.example', 'https://old.example']);
     expect(config.apiAudiences).toEqual(['api', 'vault']);
     expect(config.maxExpirationSeconds).toBe(86400);
+    expect(config.extendedExpirationSeconds).toBe(365 * 24 * 3600);
+    const long = serviceAccountTokensFromFlags({ serviceAccountKeyFile: [path.join(dir, 'a.pub')], serviceAccountMaxTokenExpiration: 2 * 365 * 24 * 3600 })!;
+    expect(long.extendedExpirationSeconds).toBe(2 * 365 * 24 * 3600);
+    expect(serviceAccountTokensFromFlags({ serviceAccountKeyFile: [path.join(dir, 'a.pub')], serviceAccountExtendTokenExpiration: false })!.extendedExpirationSeconds).toBeUndefined();
   });
 
   it('refuses bad combinations and unreadable keys with one line naming the flag', () => {
@@ -55,6 +59,10 @@ describe('ServiceAccount flags', () => {
       '--service-account-signing-key-file: its public key is not among the --service-account-key-file keys, so the tokens it signs would not authenticate',
     );
     expect(() => serviceAccountTokensFromFlags({ serviceAccountSigningKeyFile: key, serviceAccountMaxTokenExpiration: 600 })).toThrow('--service-account-max-token-expiration must be between 1 hour and 2^32 seconds');
+    expect(() => serviceAccountTokensFromFlags({ serviceAccountSigningKeyFile: key, serviceAccountMaxTokenExpiration: 3600 })).toThrow(
+      '--service-account-extend-token-expiration is true, so --service-account-max-token-expiration must be at least 3607 seconds (it is 3600); or give --service-account-extend-token-expiration=false',
+    );
+    expect(serviceAccountTokensFromFlags({ serviceAccountSigningKeyFile: key, serviceAccountMaxTokenExpiration: 3600, serviceAccountExtendTokenExpiration: false })!.maxExpirationSeconds).toBe(3600);
     expect(() => serviceAccountTokensFromFlags({ serviceAccountSigningKeyFile: key, serviceAccountIssuer: ['ftp://x'] })).toThrow('--service-account-issuer "ftp://x" must be an https URL or a string without \':\'');
     expect(() => serviceAccountTokensFromFlags({ serviceAccountSigningKeyFile: key, apiAudiences: ' , ' })).toThrow('--api-audiences must name at least one audience');
     expect(() => serviceAccountTokensFromFlags({ apiAudiences: 'api' })).toThrow('--api-audiences needs --service-account-signing-key-file or --service-account-key-file');

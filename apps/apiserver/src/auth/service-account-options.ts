@@ -16,7 +16,16 @@ export interface ServiceAccountTokenConfig {
   signingKey?: SigningKey;
   /** `--service-account-max-token-expiration`: longer requests are shortened to this. */
   maxExpirationSeconds?: number;
+  /**
+   * `--service-account-extend-token-expiration`: pod-bound tokens asked for with the kubelet's default 3607 s
+   * for the API audiences are valid this long (a year, or the max expiration if longer), with a warnafter at 3607 s.
+   */
+  extendedExpirationSeconds?: number;
 }
+
+/** The lifetime (1 h 7 s) that marks a kubelet's default projected token, which --service-account-extend-token-expiration extends. */
+export const warnOnlyTokenExpirationSeconds = 3607;
+const extensionSeconds = 365 * 24 * 3600;
 
 /** The ServiceAccount flags as commander parsed them. */
 export interface ServiceAccountFlags {
@@ -26,6 +35,8 @@ export interface ServiceAccountFlags {
   apiAudiences?: string;
   /** Seconds. */
   serviceAccountMaxTokenExpiration?: number;
+  /** Default true, as in Kubernetes. */
+  serviceAccountExtendTokenExpiration?: boolean;
 }
 
 /** The ServiceAccount flags given on the command line, by name. */
@@ -71,6 +82,10 @@ export function serviceAccountTokensFromFlags(f: ServiceAccountFlags): ServiceAc
     if (orphan.length) throw new Error(`${orphan.join(', ')} needs --service-account-signing-key-file or --service-account-key-file`);
     return undefined;
   }
+  const extend = f.serviceAccountExtendTokenExpiration ?? true;
+  if (extend && max !== undefined && max < warnOnlyTokenExpirationSeconds) {
+    throw new Error(`--service-account-extend-token-expiration is true, so --service-account-max-token-expiration must be at least ${warnOnlyTokenExpirationSeconds} seconds (it is ${max}); or give --service-account-extend-token-expiration=false`);
+  }
   const signingKey = f.serviceAccountSigningKeyFile !== undefined ? loadSigningKey(f.serviceAccountSigningKeyFile) : undefined;
   let verificationKeys = loadVerificationKeys(keyFiles);
   if (signingKey) {
@@ -79,5 +94,12 @@ export function serviceAccountTokensFromFlags(f: ServiceAccountFlags): ServiceAc
       throw new Error('--service-account-signing-key-file: its public key is not among the --service-account-key-file keys, so the tokens it signs would not authenticate');
     }
   }
-  return { issuers, apiAudiences, verificationKeys, ...(signingKey ? { signingKey } : {}), ...(max !== undefined ? { maxExpirationSeconds: max } : {}) };
+  return {
+    issuers,
+    apiAudiences,
+    verificationKeys,
+    ...(signingKey ? { signingKey } : {}),
+    ...(max !== undefined ? { maxExpirationSeconds: max } : {}),
+    ...(extend ? { extendedExpirationSeconds: Math.max(extensionSeconds, max ?? 0) } : {}),
+  };
 }

@@ -15,6 +15,8 @@ export interface KubernetesClaim {
   pod?: ClaimRef;
   secret?: ClaimRef;
   node?: ClaimRef;
+  /** An extended token (see extendedTokenExpirationSeconds) is used past this time only with a warning. */
+  warnafter?: number;
 }
 
 /** The claims of a Kubernetes bound ServiceAccount token. */
@@ -44,6 +46,8 @@ export interface ClaimOptions {
   expirationSeconds: number;
   now?: Date;
   jti?: string;
+  /** Sets kubernetes.io.warnafter this many seconds after now. */
+  warnAfterSeconds?: number;
 }
 
 /** The claims Kubernetes puts in a TokenRequest token: iat = nbf = now, exp = now + expiration, a random jti. */
@@ -55,6 +59,7 @@ export function serviceAccountClaims(subject: TokenSubject, opts: ClaimOptions):
     ...(subject.pod ? { pod: subject.pod } : {}),
     ...(subject.secret ? { secret: subject.secret } : {}),
     ...(subject.node ? { node: subject.node } : {}),
+    ...(opts.warnAfterSeconds !== undefined ? { warnafter: now + opts.warnAfterSeconds } : {}),
   };
   return {
     aud: [...opts.audiences],

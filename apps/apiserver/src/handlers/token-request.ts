@@ -15,7 +15,7 @@ import {
 } from '@skiff/api';
 import { userOf } from '../auth/request-user';
 import { serviceAccountClaims, ServiceAccountTokenSigner, type ClaimRef, type TokenSubject } from '../auth/service-account-token';
-import type { ServiceAccountTokenConfig } from '../auth/service-account-options';
+import { warnOnlyTokenExpirationSeconds, type ServiceAccountTokenConfig } from '../auth/service-account-options';
 import { registryByName, type ApiContext } from './api-context';
 import { readObjectBody } from './body';
 import { sendJSON } from './respond';
@@ -77,14 +77,28 @@ export async function createServiceAccountToken(ctx: ApiContext, namespace: stri
     res.setHeader('Warning', `299 - "requested expiration of ${spec.expirationSeconds} seconds shortened to ${config.maxExpirationSeconds} seconds"`);
     spec.expirationSeconds = config.maxExpirationSeconds;
   }
-  const claims = serviceAccountClaims(subject, { issuer: config.issuers[0], audiences: spec.audiences, expirationSeconds: spec.expirationSeconds!, now });
+  // Kubernetes' safe rollout of bound tokens: the kubelet's default pod token for the API stays valid long after
+  // it should have been refreshed, and is only flagged (warnafter) once past its nominal expiry.
+  const extend =
+    config.extendedExpirationSeconds !== undefined &&
+    subject.pod !== undefined &&
+    spec.expirationSeconds === warnOnlyTokenExpirationSeconds &&
+    spec.audiences.every((a) => config.apiAudiences.includes(a));
+  const claims = serviceAccountClaims(subject, {
+    issuer: config.issuers[0],
+    audiences: spec.audiences,
+    expirationSeconds: extend ? config.extendedExpirationSeconds! : spec.expirationSeconds!,
+    now,
+    ...(extend ? { warnAfterSeconds: spec.expirationSeconds } : {}),
+  });
   const token = await signer.sign(claims);
   const out = {
     kind: 'TokenRequest',
     apiVersion: `${authenticationGroupName}/v1`,
     metadata: request.metadata,
     spec,
-    status: { token, expirationTimestamp: formatTime(new Date(claims.exp * 1000)) },
+    // The nominal expiry, also for an extended token: the kubelet refreshes by it.
+    status: { token, expirationTimestamp: formatTime(new Date((claims.iat + spec.expirationSeconds!) * 1000)) },
   };
   sendJSON(res, 201, out);
 }

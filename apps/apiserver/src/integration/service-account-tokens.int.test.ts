@@ -270,7 +270,7 @@ describe('authentication with ServiceAccount tokens', () => {
     expect([r.status, r.body]).toEqual([401, unauthorized]);
   });
 
-  it('stops a pod-bound token when its pod is deleted', async () => {
+  it('stops a pod-bound token when its pod is deleted; extends the kubelet\'s default pod token', async () => {
     await createServiceAccount('team', 'worker');
     const podUid = (await created(asAdmin('POST', '/api/v1/namespaces/team/pods', { metadata: { name: 'job' }, spec: { serviceAccountName: 'worker', containers: [{ name: 'c', image: 'busybox' }] } })))
       .metadata.uid;
@@ -290,6 +290,14 @@ describe('authentication with ServiceAccount tokens', () => {
         'authentication.kubernetes.io/credential-id': [`JTI=${payload.jti}`],
       },
     });
+    // The kubelet's default 3607 s pod token is extended to a year, flagged with warnafter at its nominal expiry.
+    const kubeletDefault = await requestToken('team', 'worker', { expirationSeconds: 3607, boundObjectRef: { apiVersion: 'v1', kind: 'Pod', name: 'job', uid: podUid } });
+    const extended = JSON.parse(Buffer.from(kubeletDefault.body.status.token.split('.')[1], 'base64url').toString());
+    expect(extended.exp - extended.iat).toBe(365 * 24 * 3600);
+    expect(extended['kubernetes.io'].warnafter).toBe(extended.iat + 3607);
+    expect(Date.parse(kubeletDefault.body.status.expirationTimestamp) / 1000).toBe(extended.iat + 3607);
+    const unbound = JSON.parse(Buffer.from((await tokenFor('team', 'worker', { expirationSeconds: 3607 })).split('.')[1], 'base64url').toString());
+    expect(unbound.exp - unbound.iat).toBe(3607);
     expect((await asAdmin('DELETE', '/api/v1/namespaces/team/pods/job?gracePeriodSeconds=0')).status).toBe(200);
     await waitFor(async () => (await getPods('team', token)).status === 401, { what: 'the token of a deleted pod to stop working' });
   });

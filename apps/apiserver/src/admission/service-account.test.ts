@@ -203,6 +203,32 @@ describe('ServiceAccount admission', () => {
     expect(await refusal(plugin(accounts), token)).toBe('pods "p" is forbidden: a mirror pod may not use ServiceAccountToken volume projections');
   });
 
+  it('limits the pods of an account that enforces mountable secrets to the secrets it lists', async () => {
+    const accounts = new Accounts();
+    accounts.cache.set('ns/strict', sa('strict', { metadata: { name: 'strict', namespace: 'ns', annotations: { 'kubernetes.io/enforce-mountable-secrets': 'true' } }, secrets: [{ name: 'ok' }] }));
+    accounts.cache.set('ns/default', sa('default'));
+    const refused = podCreate({ serviceAccountName: 'strict', volumes: [{ name: 'v', secret: { secretName: 'db' } }] });
+    expect(await refusal(plugin(accounts), refused)).toBe(
+      'pods "p" is forbidden: volume with secret.secretName="db" is not allowed because service account strict does not reference that secret',
+    );
+    const allowed = podCreate({ serviceAccountName: 'strict', volumes: [{ name: 'v', secret: { secretName: 'ok' } }] });
+    await plugin(accounts).mutate!(allowed);
+    await plugin(accounts).validate!(allowed);
+    const unenforced = podCreate({ volumes: [{ name: 'v', secret: { secretName: 'db' } }] });
+    await plugin(accounts).mutate!(unenforced);
+    await plugin(accounts).validate!(unenforced);
+  });
+
+  it('checks ephemeral containers added to a pod of an enforcing account', async () => {
+    const accounts = new Accounts();
+    accounts.cache.set('ns/strict', sa('strict', { metadata: { name: 'strict', namespace: 'ns', annotations: { 'kubernetes.io/enforce-mountable-secrets': 'true' } } }));
+    const debug = { name: 'debug', image: 'busybox', envFrom: [{ secretRef: { name: 'db' } }] };
+    const req = { ...podCreate({ serviceAccountName: 'strict', ephemeralContainers: [debug] }), operation: 'UPDATE' as const, subresource: 'ephemeralcontainers' };
+    expect(await refusal(plugin(accounts), req)).toBe(
+      'pods "p" is forbidden: ephemeral container debug with envFrom referencing secret.secretName="db" is not allowed because service account strict does not reference that secret',
+    );
+  });
+
   it('does not touch updates, other resources or subresources', async () => {
     const accounts = new Accounts();
     const p = plugin(accounts);

@@ -2,6 +2,7 @@ import { randomInt } from 'node:crypto';
 import type { Container, KObject, Pod, PodSpec, ServiceAccount, Volume } from '@skiff/api';
 import { forbidden } from '../handlers/status-error';
 import type { AdmissionPlugin, AdmissionRequest } from './admission';
+import { enforcesMountableSecrets, ephemeralSecretsProblem, mountableSecretsProblem } from './mountable-secrets';
 
 /** Where every pod's API credentials are mounted, as in Kubernetes. */
 export const serviceAccountMountPath = '/var/run/secrets/kubernetes.io/serviceaccount';
@@ -37,6 +38,8 @@ const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(reso
 
 const isPodCreate = (req: AdmissionRequest) =>
   req.operation === 'CREATE' && req.type.group === '' && req.type.resource === 'pods' && !req.subresource && !!req.object;
+const isEphemeralContainersUpdate = (req: AdmissionRequest) =>
+  req.operation === 'UPDATE' && req.type.group === '' && req.type.resource === 'pods' && req.subresource === 'ephemeralcontainers' && !!req.object;
 const isMirrorPod = (pod: KObject) => pod.metadata.annotations?.[mirrorPodAnnotation] !== undefined;
 
 /** The projected volume that gives a container a bound token, the cluster CA and its namespace. */
@@ -98,13 +101,17 @@ function validateMirrorPod(req: AdmissionRequest, spec: PodSpec): void {
   }
 }
 
+const notFoundAccount = (req: AdmissionRequest, namespace: string, name: string) =>
+  forbidden(req.type, req.name, `error looking up service account ${namespace}/${name}: serviceaccount "${name}" not found`);
+
 /**
  * Kubernetes' ServiceAccount admission for new pods: the pod runs as `default` unless it names an account, the
  * account must exist (the `default` one is waited for briefly, since its controller makes it just after the
  * namespace), a projected kube-api-access volume with a bound token, the cluster CA and the namespace is mounted
  * into every container unless the pod or the account turns automounting off, and the account's imagePullSecrets
  * are given to a pod that has none. Mirror pods are left as they are but may not reference accounts or secrets.
- * (Changing serviceAccountName later is refused by pod update validation.)
+ * An account annotated kubernetes.io/enforce-mountable-secrets limits its pods (and ephemeral containers added
+ * later) to the secrets it lists. (Changing serviceAccountName later is refused by pod update validation.)
  */
 export function serviceAccountAdmission(opts: ServiceAccountAdmissionOptions): AdmissionPlugin {
   const sleep = opts.sleep ?? realSleep;
@@ -135,17 +142,24 @@ export function serviceAccountAdmission(opts: ServiceAccountAdmissionOptions): A
       spec.serviceAccount = spec.serviceAccountName;
       const namespace = req.namespace ?? '';
       const sa = await lookUp(namespace, spec.serviceAccountName);
-      if (!sa) {
-        const name = spec.serviceAccountName;
-        throw forbidden(req.type, req.name, `error looking up service account ${namespace}/${name}: serviceaccount "${name}" not found`);
-      }
+      if (!sa) throw notFoundAccount(req, namespace, spec.serviceAccountName);
       if (automounts(spec, sa)) mountTokenVolume(spec, volumeSuffix);
       if (!spec.imagePullSecrets?.length && sa.imagePullSecrets?.length) spec.imagePullSecrets = sa.imagePullSecrets.map((s) => ({ name: s.name }));
     },
-    validate(req) {
-      if (!isPodCreate(req)) return;
+    async validate(req) {
+      const creating = isPodCreate(req);
+      if (!creating && !isEphemeralContainersUpdate(req)) return;
       const pod = req.object as Pod;
-      if (pod.spec && isMirrorPod(pod)) validateMirrorPod(req, pod.spec);
+      const spec = pod.spec;
+      if (!spec) return;
+      if (creating && isMirrorPod(pod)) return validateMirrorPod(req, spec);
+      const namespace = req.namespace ?? '';
+      if (!spec.serviceAccountName) throw forbidden(req.type, req.name, `no service account specified for pod ${namespace}/${req.name}`);
+      const sa = await lookUp(namespace, spec.serviceAccountName);
+      if (!sa) throw notFoundAccount(req, namespace, spec.serviceAccountName);
+      if (!enforcesMountableSecrets(sa)) return;
+      const problem = creating ? mountableSecretsProblem(sa, spec) : ephemeralSecretsProblem(sa, spec.ephemeralContainers);
+      if (problem) throw forbidden(req.type, req.name, problem);
     },
   };
 }

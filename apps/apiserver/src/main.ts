@@ -3,6 +3,7 @@ import { createLogger } from '@skiff/logging';
 import { Apiserver } from './server/apiserver';
 import { IPRange, PortRange } from './registry/service-allocations';
 import { secureServingFromFlags } from './auth/secure-options';
+import { kubeletClientFromFlags } from './server/kubelet-client-options';
 import { loadEncryptionConfig, type EncryptionConfiguration } from './storage/encryption-config';
 
 function port(v: string): number {
@@ -80,6 +81,10 @@ async function main(): Promise<void> {
     .option('--service-account-max-token-expiration <duration>', 'longest TokenRequest lifetime; longer requests are shortened (1h or more)', goDuration)
     .option('--enable-bootstrap-token-auth [bool]', 'authenticate bootstrap tokens (Secrets kube-system/bootstrap-token-<id>) as system:bootstrap:<id>', boolean)
     .option('--service-account-extend-token-expiration <bool>', 'pod-bound tokens asked for with 3607 s (the kubelet default) for the API audiences stay valid a year, with a warnafter claim', boolean, true)
+    .option('--kubelet-client-certificate <file>', 'PEM client certificate for kubelets (logs, exec, attach, node proxy); kubelets are dialled over HTTPS with it, else plain HTTP')
+    .option('--kubelet-client-key <file>', 'PEM private key of --kubelet-client-certificate')
+    .option('--kubelet-certificate-authority <file>', 'PEM CA that kubelets\' serving certificates are verified against (not verified without it, as in Kubernetes)')
+    .option('--kubelet-preferred-address-types <list>', 'node address types to dial kubelets on, best first (default InternalIP,Hostname,InternalDNS,ExternalIP,ExternalDNS)')
     .option('--kubeconfig <path>', 'accepted for symmetry with the other programs; the apiserver needs none')
     .option('--v <level>', 'log verbosity: 0 info, 4+ debug', '0')
     .showHelpAfterError(false)
@@ -110,6 +115,13 @@ async function main(): Promise<void> {
     process.stderr.write(`skiff-apiserver: ${(e as Error).message}\n`);
     process.exit(2);
   }
+  let kubeletClient: ReturnType<typeof kubeletClientFromFlags>;
+  try {
+    kubeletClient = kubeletClientFromFlags(o);
+  } catch (e) {
+    process.stderr.write(`skiff-apiserver: ${(e as Error).message}\n`);
+    process.exit(2);
+  }
   const logger = createLogger('apiserver', Number(o.v) >= 4 ? 'debug' : 'info');
   const server = new Apiserver({
     etcdServers: o.etcdServers,
@@ -125,6 +137,7 @@ async function main(): Promise<void> {
     secure,
     servePlain: plainPort,
     advertiseAddress: o.advertiseAddress,
+    kubeletClient,
   });
   let port_: number;
   try {

@@ -18,6 +18,8 @@ export const monitoringGroup = 'system:monitoring';
 export const kubeSchedulerUserName = 'system:kube-scheduler';
 export const kubeControllerManagerUserName = 'system:kube-controller-manager';
 export const kubeProxyUserName = 'system:kube-proxy';
+/** The apiserver's client certificate towards kubelets (logs, exec, node proxy). */
+export const kubeApiserverKubeletClientUserName = 'kube-apiserver-kubelet-client';
 
 const serviceAccountUserPrefix = 'system:serviceaccount:';
 export const allServiceAccountsGroup = 'system:serviceaccounts';

@@ -4,6 +4,7 @@ import type { Logger } from '@skiff/logging';
 import type { AdmissionChain } from '../admission/admission';
 import type { ServiceAccountTokenConfig } from '../auth/service-account-options';
 import type { GenericRegistry } from '../registry/generic-registry';
+import type { KubeletClientConfig } from './kubelet-endpoint';
 import type { ApiserverMetrics } from '../server/metrics';
 import type { EtcdStore } from '../storage/etcd-store';
 
@@ -21,6 +22,8 @@ export interface ApiContext {
   serviceAccountTokens?: ServiceAccountTokenConfig;
   /** The configured authorizers (AlwaysAllow without a secure port): what access reviews are answered by. */
   authorization: AuthorizationChain;
+  /** How kubelets are dialled for logs, exec, attach and node proxy: plain HTTP unless given a client certificate. */
+  kubeletClient?: KubeletClientConfig;
 }
 
 export function registryFor(ctx: ApiContext, type: ResourceType): GenericRegistry {

@@ -1,4 +1,6 @@
 import http from 'node:http';
+import https from 'node:https';
+import { isIP } from 'node:net';
 import type { Socket } from 'node:net';
 import type { Readable } from 'node:stream';
 import type { Response } from 'express';
@@ -72,9 +74,28 @@ function dialError(e: Error): StatusError {
   return internal(`error dialing backend: ${e.message}`);
 }
 
-/** One request to a kubelet, its own connection, failing if the connection is not made within the dial timeout. */
+/**
+ * One request to a kubelet, its own connection, failing if the connection is not made within the dial timeout.
+ * With a client certificate it is HTTPS: the kubelet's serving certificate is verified against the configured CA
+ * (for the address dialled), and not at all without one, as Kubernetes' apiserver does.
+ */
 function kubeletRequest(endpoint: KubeletEndpoint, method: string, path: string, headers: http.OutgoingHttpHeaders): http.ClientRequest {
-  const kreq = http.request({ host: endpoint.host, port: endpoint.port, method, path, headers, agent: false });
+  const { tls } = endpoint;
+  const kreq = tls
+    ? https.request({
+        host: endpoint.host,
+        port: endpoint.port,
+        method,
+        path,
+        headers,
+        agent: false,
+        cert: tls.certPem,
+        key: tls.keyPem,
+        ca: tls.caPem,
+        rejectUnauthorized: tls.caPem !== undefined,
+        ...(isIP(endpoint.host) ? {} : { servername: endpoint.host }),
+      })
+    : http.request({ host: endpoint.host, port: endpoint.port, method, path, headers, agent: false });
   kreq.on('socket', (socket) => {
     if (!socket.connecting) return;
     const timer = setTimeout(() => kreq.destroy(new Error(`dial tcp ${endpoint.host}:${endpoint.port}: i/o timeout`)), dialTimeoutMs);

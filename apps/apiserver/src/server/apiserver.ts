@@ -17,6 +17,7 @@ import { defaultTolerationSecondsAdmission } from '../admission/default-tolerati
 import { serviceAccountAdmission } from '../admission/service-account';
 import { serviceAccountsFromContext } from '../admission/service-account-source';
 import type { ApiContext } from '../handlers/api-context';
+import type { KubeletClientConfig } from '../handlers/kubelet-endpoint';
 import { aggregatedDiscovery, aggregatedDiscoveryType, apiGroupDoc, apiGroupList, apiResourceList, apiVersions, wantsAggregatedDiscovery } from '../handlers/discovery';
 import { parseRequestInfo } from '../handlers/request-info';
 import { OpenAPIV3Service } from '../handlers/openapi';
@@ -63,6 +64,8 @@ export interface ApiserverOptions {
   serviceAccountAdmission?: boolean;
   /** `--advertise-address`: where pods and nodes reach this apiserver (the kubernetes Service's endpoint); default the bind address. */
   advertiseAddress?: string;
+  /** How kubelets are dialled (`--kubelet-client-certificate` and the flags around it); plain HTTP by default. */
+  kubeletClient?: KubeletClientConfig;
 }
 
 /** The apiserver: express routes over a registry per resource, all state in etcd. */
@@ -109,6 +112,7 @@ export class Apiserver {
     this.ctx = { scheme, store, registries, admission, metrics, logger: opts.logger, advertiseAddress: `${opts.bindAddress}:${opts.port}`, authorization: alwaysAllowChain };
     this.ctx.authorization = this.authorizationChain();
     this.ctx.serviceAccountTokens = opts.secure?.serviceAccounts;
+    this.ctx.kubeletClient = opts.kubeletClient;
     this.compactor = new Compactor(store, opts.logger, opts.compactionIntervalMs);
     this.app = this.buildApp();
     this.upgrades = new UpgradeDispatcher(this.app);

@@ -88,6 +88,15 @@ function nodeProxier(): ClusterRole {
   ]);
 }
 
+/** Everything on the kubelet API (nodes/proxy, stats, metrics, logs) and reading Nodes: what the apiserver needs to reach kubelets. */
+function kubeletApiAdmin(): ClusterRole {
+  return clusterRole('system:kubelet-api-admin', [
+    rule(read, [''], ['nodes']),
+    rule(['proxy'], [''], ['nodes']),
+    rule(['*'], [''], ['nodes/log', 'nodes/metrics', 'nodes/proxy', 'nodes/stats']),
+  ]);
+}
+
 export function componentClusterRoles(): ClusterRole[] {
-  return [kubeScheduler(), kubeControllerManager(), node(), nodeProxier()];
+  return [kubeScheduler(), kubeControllerManager(), node(), nodeProxier(), kubeletApiAdmin()];
 }

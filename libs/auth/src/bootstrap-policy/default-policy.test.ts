@@ -196,3 +196,19 @@ describe('view, edit and admin granted in a namespace', () => {
     expect(denied(ada, [['create', 'rbac.authorization.k8s.io', 'clusterrolebindings'], ['list', '', 'nodes'], ['delete', '', 'namespaces', undefined, 'dev']], s)).toEqual([]);
   });
 });
+
+describe("the apiserver's kubelet client", () => {
+  const kubeletClient = authenticated('kube-apiserver-kubelet-client');
+  const kubeletApi: Op[] = [
+    ['get', '', 'nodes/proxy', undefined, 'n1'], ['create', '', 'nodes/proxy', undefined, 'n1'], ['get', '', 'nodes/stats', undefined, 'n1'],
+    ['get', '', 'nodes/metrics', undefined, 'n1'], ['get', '', 'nodes/log', undefined, 'n1'], ['get', '', 'nodes', undefined, 'n1'], ['list', '', 'nodes'],
+  ];
+  it('may use the whole kubelet API, which the kubelets\' Webhook authorization asks about', () => expect(missing(kubeletClient, kubeletApi)).toEqual([]));
+  it('may not change nodes or read anything else', () => {
+    expect(denied(kubeletClient, [['update', '', 'nodes', undefined, 'n1'], ['get', '', 'secrets', 'default', 's'], ['get', '', 'pods', 'default', 'p']])).toEqual([]);
+  });
+  it('is the only one: other users, anonymous included, get no kubelet API', () => {
+    expect(denied(authenticated('alice'), kubeletApi)).toEqual([]);
+    expect(denied(anonymous, kubeletApi)).toEqual([]);
+  });
+});

@@ -3,6 +3,7 @@ import {
   allAuthenticatedGroup,
   allServiceAccountsGroup,
   allUnauthenticatedGroup,
+  kubeApiserverKubeletClientUserName,
   kubeControllerManagerUserName,
   kubeProxyUserName,
   kubeSchedulerUserName,
@@ -32,6 +33,8 @@ export function defaultClusterRoleBindings(): ClusterRoleBinding[] {
     clusterRoleBinding('system:kube-scheduler', users(kubeSchedulerUserName)),
     clusterRoleBinding('system:kube-controller-manager', users(kubeControllerManagerUserName)),
     clusterRoleBinding('system:node-proxier', users(kubeProxyUserName)),
+    // The apiserver's identity towards kubelets, so their Webhook authorization lets logs, exec and node proxy through.
+    clusterRoleBinding('system:kubelet-api-admin', users(kubeApiserverKubeletClientUserName)),
     // Kept without subjects, as in Kubernetes: nodes are authorized by the Node authorizer instead.
     clusterRoleBinding('system:node', []),
     ...certificateClusterRoleBindings(),

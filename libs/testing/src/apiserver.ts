@@ -18,11 +18,19 @@ export interface TestApiserverOptions {
 export class TestApiserver {
   private proc?: ProcessHandle;
   port = 0;
+  /** The HTTPS port, when started with `--secure-port`. */
+  securePort?: number;
 
   private constructor(private readonly opts: TestApiserverOptions) {}
 
   get url(): string {
     return `http://127.0.0.1:${this.port}`;
+  }
+
+  /** The HTTPS address (authentication and authorization), when started with `--secure-port`. */
+  get secureUrl(): string {
+    if (this.securePort === undefined) throw new Error('the apiserver was started without --secure-port');
+    return `https://127.0.0.1:${this.securePort}`;
   }
 
   get pid(): number {
@@ -49,6 +57,10 @@ export class TestApiserver {
     ]);
     const m = await this.proc.waitForOutput(/listening on http:\/\/127\.0\.0\.1:(\d+)/);
     this.port = Number(m[1]);
+    const secure = /listening on https:\/\/127\.0\.0\.1:(\d+)/.exec(this.proc.recentOutput);
+    if (this.opts.extraArgs?.some((a) => a.startsWith('--secure-port'))) {
+      this.securePort = Number((secure ?? (await this.proc.waitForOutput(/listening on https:\/\/127\.0\.0\.1:(\d+)/)))[1]);
+    }
     await waitFor(async () => (await fetch(`${this.url}/readyz`)).ok, { what: 'apiserver /readyz' });
     // The system namespaces exist once bootstrap has run.
     await waitFor(async () => (await fetch(`${this.url}/api/v1/namespaces/kube-node-lease`)).ok, { what: 'system namespaces' });
@@ -73,6 +85,8 @@ export class TestApiserver {
 export interface TestControlPlane {
   etcd: import('./etcd').TestEtcd;
   apiserver: TestApiserver;
+  /** With `tls`: the CA and certificates the apiserver serves and dials kubelets with; kubelets take theirs from it. */
+  pki?: import('./test-pki').TestPki;
   scheduler?: import('./scheduler').TestScheduler;
   controllerManager?: import('./controller-manager').TestControllerManager;
   stop(): Promise<void>;

@@ -12,6 +12,8 @@ export * from './registry';
 export * from './scheduler';
 export * from './kubectl';
 export * from './kubelet';
+export * from './hollow-kubelet';
+export * from './test-pki';
 export * from './fake-kubelet';
 export * from './node-network';
 export * from './node-images';

@@ -44,6 +44,11 @@ export interface TestKubeletOptions {
   args?: string[];
   /** Flags for node itself, e.g. `--cpu-prof` to profile the kubelet. */
   nodeArgs?: string[];
+  /**
+   * Serve the kubelet API over HTTPS with Webhook authorization and reach the apiserver's secure port as
+   * system:node:<name>, with certificates from the control plane's TestPki (start it with `tls: true`).
+   */
+  tls?: boolean;
 }
 
 interface PodList {
@@ -60,6 +65,7 @@ export class TestKubelet {
   private runtime?: TestKubeletRuntimeClient;
   port = 0;
   readonly nodeName: string;
+  private tlsArgs: string[] = [];
 
   private constructor(
     private readonly opts: TestKubeletOptions,
@@ -76,7 +82,15 @@ export class TestKubelet {
     if (routeExists(opts.podCIDR)) throw new Error(`a route to ${opts.podCIDR} exists already (another test's bridge?); this kubelet needs the CIDR to itself`);
     // A short path: containerd's socket lives under it and unix socket paths are limited to 107 bytes.
     const k = new TestKubelet(opts, fs.mkdtempSync(path.join(os.tmpdir(), 'skiff-kl-')));
-    writeTestKubeconfig(opts.controlPlane, k.dir);
+    const cp = opts.controlPlane;
+    if (opts.tls) {
+      if (!cp.pki) throw new Error('a TLS kubelet needs a control plane started with tls: true');
+      const { client } = await cp.pki.node(k.nodeName);
+      cp.pki.writeKubeconfig(path.join(k.dir, 'kubeconfig'), cp.apiserver.secureUrl, client, `system:node:${k.nodeName}`);
+      k.tlsArgs = await cp.pki.kubeletArgs(k.nodeName);
+    } else {
+      writeTestKubeconfig(cp, k.dir);
+    }
     try {
       await k.launch();
     } catch (e) {
@@ -102,9 +116,9 @@ export class TestKubelet {
     return `unix://${path.join(this.rootDir, 'containerd', 'containerd.sock')}`;
   }
 
-  /** The kubelet server (logs, exec, /healthz). */
+  /** The kubelet server (logs, exec, /healthz): https with `tls`. */
   get url(): string {
-    return `http://127.0.0.1:${this.port}`;
+    return `${this.opts.tls ? 'https' : 'http'}://127.0.0.1:${this.port}`;
   }
 
   get pid(): number {
@@ -142,9 +156,12 @@ export class TestKubelet {
       `--registry-mirror=${this.opts.registryUrl}`,
       `--pod-cidr=${this.opts.podCIDR}`,
       `--cni-bridge=${this.opts.bridge}`,
+      // The well-known healthz port belongs to the machine's own kubelet, if any.
+      '--healthz-port=0',
+      ...this.tlsArgs,
       ...(this.opts.args ?? []),
     ]);
-    const m = await this.proc.waitForOutput(/listening on http:\/\/[\d.]+:(\d+)/, 60_000);
+    const m = await this.proc.waitForOutput(/listening on https?:\/\/[\d.]+:(\d+)/, 60_000);
     this.port = Number(m[1]);
   }
 

@@ -4,13 +4,14 @@ import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
 import { bootstrapTokenSecret, generateBootstrapToken, type BootstrapToken } from '@skiff/auth';
-import { clusterInfoKubeconfig, ClusterCA, createCertificateRequest, verifyClusterInfoSignature } from '@skiff/pki';
+import { clusterInfoKubeconfig, ClusterCA, controllerManagerIdentity, createCertificateRequest, verifyClusterInfoSignature, writeKubeconfig } from '@skiff/pki';
 import { Kubectl, TestApiserver, TestControllerManager, TestEtcd, waitFor, type TestControlPlane } from '@skiff/testing';
 
 jest.setTimeout(180_000);
 
 // Real etcd, a real apiserver serving HTTPS with client certificates, bootstrap tokens and Node,RBAC, and the built
-// controller-manager running the four certificate and bootstrap controllers against its plain port; all stopped by PID.
+// controller-manager running the four certificate and bootstrap controllers over HTTPS as system:kube-controller-manager
+// (so RBAC and the CSR admission plugins judge its writes, as in `skiff up`); all stopped by PID.
 let etcd: TestEtcd;
 let apiserver: TestApiserver;
 let cm: TestControllerManager;
@@ -111,9 +112,14 @@ beforeAll(async () => {
   securePort = Number(m[1]);
   token = generateBootstrapToken();
   await created(admin('POST', '/api/v1/namespaces/kube-system/secrets', bootstrapTokenSecret(token, { description: 'e2e join token' })));
+  const identity = await ca.issueClient(controllerManagerIdentity);
+  const kubeconfig = path.join(dir, 'controller-manager.kubeconfig');
+  writeKubeconfig(kubeconfig, { server: `https://127.0.0.1:${securePort}`, caPem: ca.certPem, certPem: identity.certPem, keyPem: identity.keyPem, user: controllerManagerIdentity.commonName, cluster: 'skiff' });
   const controlPlane = { etcd, apiserver, stop: async () => undefined } as TestControlPlane;
   cm = await TestControllerManager.start(controlPlane, {
     args: [
+      // Replaces the plain-port kubeconfig the harness writes.
+      `--kubeconfig=${kubeconfig}`,
       '--controllers=csrapproving,csrsigning,bootstrapsigner,tokencleaner',
       `--cluster-signing-cert-file=${path.join(dir, 'ca.crt')}`,
       `--cluster-signing-key-file=${path.join(dir, 'ca.key')}`,
@@ -207,6 +213,35 @@ describe('kubelet TLS bootstrapping', () => {
     expect(again.code).not.toBe(0);
     expect(again.stderr).toContain('is already Denied');
     expect((await admin('GET', `${csrPath}/bob`)).body.status.certificate).toBeUndefined();
+  });
+
+  it('needs approve or sign on the signer to approve or issue, and refuses system:masters client certificates', async () => {
+    const dave = await ca.issueClient({ commonName: 'dave' });
+    await created(
+      admin('POST', '/apis/rbac.authorization.k8s.io/v1/clusterroles', {
+        metadata: { name: 'csr-editor' },
+        rules: [{ apiGroups: ['certificates.k8s.io'], resources: ['certificatesigningrequests', 'certificatesigningrequests/approval', 'certificatesigningrequests/status'], verbs: ['get', 'update'] }],
+      }),
+    );
+    await created(
+      admin('POST', '/apis/rbac.authorization.k8s.io/v1/clusterrolebindings', {
+        metadata: { name: 'dave-edits-csrs' },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'csr-editor' },
+        subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'dave' }],
+      }),
+    );
+    await created(admin('POST', csrPath, (await csrBody('dave-wants', { commonName: 'dave' }, { signerName: 'example.com/manual', usages: ['client auth'] })).body));
+    const current = (await admin('GET', `${csrPath}/dave-wants`)).body;
+    const approving = await secure({ cert: dave }, 'PUT', `${csrPath}/dave-wants/approval`, { ...current, status: { conditions: [{ type: 'Approved', status: 'True', reason: 'Self' }] } });
+    expect(approving.status).toBe(403);
+    expect(approving.body.message).toBe('certificatesigningrequests.certificates.k8s.io "dave-wants" is forbidden: user not permitted to approve requests with signerName "example.com/manual"');
+    const issuing = await secure({ cert: dave }, 'PUT', `${csrPath}/dave-wants/status`, { ...current, status: { certificate: Buffer.from(ca.certPem).toString('base64') } });
+    expect(issuing.status).toBe(403);
+    expect(issuing.body.message).toContain('user not permitted to sign requests with signerName "example.com/manual"');
+
+    const root = await admin('POST', csrPath, (await csrBody('root', { commonName: 'root', organizations: ['system:masters'] }, { signerName: 'kubernetes.io/kube-apiserver-client', usages: ['client auth'] })).body);
+    expect(root.status).toBe(403);
+    expect(root.body.message).toContain('use of kubernetes.io/kube-apiserver-client signer with system:masters group is not allowed');
   });
 
   it('keeps approval to the approval subresource and the certificate to status', async () => {

@@ -14,6 +14,7 @@ import { nodeRestriction } from '../admission/node-restriction';
 import { namespaceLifecycle } from '../admission/namespace-lifecycle';
 import { priorityAdmission } from '../admission/priority';
 import { defaultTolerationSecondsAdmission } from '../admission/default-toleration-seconds';
+import { certificateApprovalAdmission, certificateSigningAdmission, certificateSubjectRestrictionAdmission } from '../admission/certificate-signers';
 import { serviceAccountAdmission } from '../admission/service-account';
 import { serviceAccountsFromContext } from '../admission/service-account-source';
 import type { ApiContext } from '../handlers/api-context';
@@ -98,6 +99,10 @@ export class Apiserver {
       namespaceLifecycle((name) => this.lookupNamespace(name)),
       priorityAdmission(() => this.ctx),
       defaultTolerationSecondsAdmission(),
+      // Kubernetes' CSR admission: approving and signing need `approve`/`sign` on the signer; no system:masters client certificates.
+      certificateApprovalAdmission(() => this.ctx.authorization.authorizer),
+      certificateSigningAdmission(() => this.ctx.authorization.authorizer),
+      certificateSubjectRestrictionAdmission(),
       ...((opts.serviceAccountAdmission ?? !!opts.secure?.serviceAccounts?.signingKey) ? [serviceAccountAdmission({ serviceAccounts: serviceAccountsFromContext(() => this.ctx) })] : []),
       ...(nodeMode ? [nodeRestriction((ns, name) => objectGetterFromCaches(this.ctx)('pods', ns, name))] : []),
     ]);

@@ -45,6 +45,18 @@ describe('kubelet TLS bootstrapping policy', () => {
     expect(can(anonymous, ['create', certs, csrs])).toBe(false);
   });
 
+  it('lets the controller-manager approve node client requests and sign for the cluster CA signers, nothing more', () => {
+    const controllerManager = user('system:kube-controller-manager');
+    expect(can(controllerManager, ['approve', certs, 'signers', undefined, 'kubernetes.io/kube-apiserver-client-kubelet'])).toBe(true);
+    expect(can(controllerManager, ['approve', certs, 'signers', undefined, 'kubernetes.io/kube-apiserver-client'])).toBe(false);
+    for (const signer of ['kubernetes.io/kube-apiserver-client', 'kubernetes.io/kube-apiserver-client-kubelet', 'kubernetes.io/kubelet-serving']) {
+      expect(can(controllerManager, ['sign', certs, 'signers', undefined, signer])).toBe(true);
+    }
+    expect(can(controllerManager, ['sign', certs, 'signers', undefined, 'example.com/other'])).toBe(false);
+    expect(can(controllerManager, ['update', certs, `${csrs}/approval`, undefined, 'x'])).toBe(true);
+    expect(can(controllerManager, ['update', certs, `${csrs}/status`, undefined, 'x'])).toBe(true);
+  });
+
   it("gives the controllers' service accounts Kubernetes' rights", () => {
     const certificateController = account('certificate-controller');
     expect(can(certificateController, ['update', certs, `${csrs}/approval`, undefined, 'x'])).toBe(true);

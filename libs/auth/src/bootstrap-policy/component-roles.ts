@@ -47,6 +47,9 @@ function kubeControllerManager(): ClusterRole {
     rule(['create'], ['apps'], ['controllerrevisions', 'replicasets']),
     rule(['create'], ['batch'], ['jobs']),
     rule(['create'], ['discovery.k8s.io'], ['endpointslices']),
+    // csrapproving approves node client requests and csrsigning signs for the cluster CA's signers (CSR admission checks both).
+    rule(['approve'], ['certificates.k8s.io'], ['signers'], ['kubernetes.io/kube-apiserver-client-kubelet']),
+    rule(['sign'], ['certificates.k8s.io'], ['signers'], ['kubernetes.io/kube-apiserver-client', 'kubernetes.io/kube-apiserver-client-kubelet', 'kubernetes.io/kubelet-serving']),
   ]);
 }
 

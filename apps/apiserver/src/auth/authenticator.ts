@@ -13,13 +13,29 @@ export interface AuthenticatorOptions {
   tokenAuthenticators?: readonly TokenAuthenticator[];
   /** `--anonymous-auth`: requests with no credentials become system:anonymous instead of 401. */
   anonymous: boolean;
+  /** `--api-audiences`: what a bearer token must be for on a request; tokens without audiences are taken as for these. */
+  apiAudiences?: readonly string[];
 }
 
 export type AuthenticationResult = { ok: true; user: UserInfo } | { ok: false; reason: string };
 
+/** A bearer token's user and the audiences (of those asked for) it is valid for. */
+export type TokenAuthentication = { ok: true; user: UserInfo; audiences: string[] } | { ok: false; reason: string };
+
 /** Checks one kind of bearer token; undefined when the token is not of its kind (the next one is asked). */
 export interface TokenAuthenticator {
-  authenticate(token: string): Promise<AuthenticationResult | undefined>;
+  /** `audiences`: those the token must be for (the API audiences, or a TokenReview's); empty when none are configured. */
+  authenticate(token: string, audiences: readonly string[]): Promise<TokenAuthentication | undefined>;
+}
+
+/**
+ * Kubernetes' wrapper for tokens that name no audience (static and bootstrap tokens): they are for the API
+ * audiences, so they authenticate for a target only where it shares one of those.
+ */
+export function audienceAgnostic(apiAudiences: readonly string[], targets: readonly string[], result: TokenAuthentication | undefined): TokenAuthentication | undefined {
+  if (!result?.ok || !targets.length) return result;
+  const shared = apiAudiences.filter((a) => targets.includes(a));
+  return shared.length ? { ...result, audiences: shared } : undefined;
 }
 
 export const anonymous: UserInfo = { name: anonymousUserName, groups: [allUnauthenticatedGroup] };
@@ -44,19 +60,31 @@ export async function authenticate(req: IncomingMessage, opts: AuthenticatorOpti
   }
   const token = bearerToken(req.headers.authorization);
   if (token !== undefined) {
-    const user = opts.tokens?.get(token);
-    if (user) return { ok: true, user: withAuthenticated(user) };
-    const tokenErrors: string[] = [];
-    for (const a of opts.tokenAuthenticators ?? []) {
-      const result = await a.authenticate(token);
-      if (result?.ok) return { ok: true, user: withAuthenticated(result.user) };
-      if (result) tokenErrors.push(result.reason);
-    }
-    errors.push(tokenErrors.length ? `invalid bearer token: ${tokenErrors.join(', ')}` : 'invalid bearer token');
+    const result = await authenticateBearerToken(token, opts);
+    if (result.ok) return { ok: true, user: result.user };
+    errors.push(result.reason);
   }
   if (errors.length) return { ok: false, reason: errors.join(', ') };
   if (opts.anonymous) return { ok: true, user: anonymous };
   return { ok: false, reason: 'no credentials' };
+}
+
+/**
+ * The bearer-token part of the chain, which TokenReview also asks: the static token file, then each token
+ * authenticator in order. `audiences` default to the API audiences.
+ */
+export async function authenticateBearerToken(token: string, opts: Pick<AuthenticatorOptions, 'tokens' | 'tokenAuthenticators' | 'apiAudiences'>, audiences: readonly string[] = opts.apiAudiences ?? []): Promise<TokenAuthentication> {
+  const apiAudiences = opts.apiAudiences ?? [];
+  const staticUser = opts.tokens?.get(token);
+  const fromFile = staticUser ? audienceAgnostic(apiAudiences, audiences, { ok: true, user: staticUser, audiences: [] }) : undefined;
+  if (fromFile?.ok) return { ...fromFile, user: withAuthenticated(fromFile.user) };
+  const reasons: string[] = [];
+  for (const a of opts.tokenAuthenticators ?? []) {
+    const result = await a.authenticate(token, audiences);
+    if (result?.ok) return { ...result, user: withAuthenticated(result.user) };
+    if (result) reasons.push(result.reason);
+  }
+  return { ok: false, reason: reasons.length ? `invalid bearer token: ${reasons.join(', ')}` : 'invalid bearer token' };
 }
 
 function bearerToken(header: string | undefined): string | undefined {

@@ -1,5 +1,5 @@
 import { bootstrapTokenNamespace, bootstrapTokenSecretName, checkBootstrapToken, parseBootstrapToken, type BootstrapTokenSecretObject } from '@skiff/auth';
-import type { AuthenticationResult, TokenAuthenticator } from './authenticator';
+import { audienceAgnostic, type TokenAuthentication, type TokenAuthenticator } from './authenticator';
 import type { ObjectGetter } from './service-account-authenticator';
 
 /**
@@ -10,14 +10,17 @@ import type { ObjectGetter } from './service-account-authenticator';
 export class BootstrapTokenAuthenticator implements TokenAuthenticator {
   constructor(
     private readonly objects: ObjectGetter,
+    /** Bootstrap tokens name no audience: they are for these (`--api-audiences`). */
+    private readonly apiAudiences: readonly string[] = [],
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  async authenticate(bearer: string): Promise<AuthenticationResult | undefined> {
+  async authenticate(bearer: string, audiences: readonly string[] = []): Promise<TokenAuthentication | undefined> {
     const token = parseBootstrapToken(bearer);
     if (!token) return undefined;
     const secret = await this.objects('secrets', bootstrapTokenNamespace, bootstrapTokenSecretName(token.id));
     if (!secret) return undefined;
-    return checkBootstrapToken(token, secret as unknown as BootstrapTokenSecretObject, this.now());
+    const checked = checkBootstrapToken(token, secret as unknown as BootstrapTokenSecretObject, this.now());
+    return audienceAgnostic(this.apiAudiences, audiences, checked.ok ? { ok: true, user: checked.user, audiences: [] } : checked);
   }
 }

@@ -68,7 +68,7 @@ const connectSubresources = new Set(['exec', 'attach', 'portforward']);
  * (AlwaysAllow) every authenticated request is allowed.
  */
 export function secureRequestFilter(config: SecureServingConfig, authorizer: Authorizer | undefined, logger: Logger, ctx: ApiContext): RequestHandler {
-  const authn: AuthenticatorOptions = { clientCertificates: config.clientCaPem !== undefined, tokens: config.tokens, tokenAuthenticators: tokenAuthenticators(config, ctx), anonymous: config.anonymous };
+  const authn = authenticatorOptions(config, ctx);
   return async (req: Request, res: Response, next: NextFunction) => {
     if (!(req.socket as TLSSocket).encrypted) {
       setRequestUser(req, insecureUser);
@@ -95,11 +95,22 @@ export function secureRequestFilter(config: SecureServingConfig, authorizer: Aut
   };
 }
 
+/** The authentication chain of the secure port, which TokenReview asks too. */
+export function authenticatorOptions(config: SecureServingConfig, ctx: ApiContext): AuthenticatorOptions {
+  return {
+    clientCertificates: config.clientCaPem !== undefined,
+    tokens: config.tokens,
+    tokenAuthenticators: tokenAuthenticators(config, ctx),
+    anonymous: config.anonymous,
+    ...(config.serviceAccounts ? { apiAudiences: config.serviceAccounts.apiAudiences } : {}),
+  };
+}
+
 // Kubernetes' order after the static token file: bootstrap tokens, then ServiceAccount JWTs.
 function tokenAuthenticators(config: SecureServingConfig, ctx: ApiContext): TokenAuthenticator[] {
   const objects = objectGetterFromCaches(ctx);
   const list: TokenAuthenticator[] = [];
-  if (config.bootstrapTokens) list.push(new BootstrapTokenAuthenticator(objects));
+  if (config.bootstrapTokens) list.push(new BootstrapTokenAuthenticator(objects, config.serviceAccounts?.apiAudiences ?? []));
   const sa = config.serviceAccounts;
   if (sa) list.push(new ServiceAccountTokenAuthenticator(new ServiceAccountTokenVerifier({ keys: sa.verificationKeys, issuers: sa.issuers, apiAudiences: sa.apiAudiences }), objects));
   return list;

@@ -37,6 +37,7 @@ describe('ServiceAccountTokenAuthenticator', () => {
         groups: ['system:serviceaccounts', 'system:serviceaccounts:team'],
         extra: { 'authentication.kubernetes.io/credential-id': ['JTI=jti-1'] },
       },
+      audiences: [issuer],
     });
   });
 
@@ -81,6 +82,12 @@ describe('ServiceAccountTokenAuthenticator', () => {
     expect((await authenticator.authenticate(token))?.ok).toBe(true);
     put('pods', 'team', 'web', 'pod-1', { deletionTimestamp: new Date(Date.now() - 120_000).toISOString() });
     expect(await authenticator.authenticate(token)).toEqual({ ok: false, reason: 'bound pod web has been deleted' });
+  });
+
+  it('checks the audiences a TokenReview names instead of the API audiences, and answers those that match', async () => {
+    const token = await signer.sign(serviceAccountClaims(account, { issuer, audiences: [issuer, 'vault'], expirationSeconds: 600 }));
+    expect(await authenticator.authenticate(token, ['vault', 'other'])).toMatchObject({ ok: true, audiences: ['vault'] });
+    expect(await authenticator.authenticate(token, ['other'])).toEqual({ ok: false, reason: `token audiences ["${issuer}","vault"] is invalid for the target audiences ["other"]` });
   });
 
   it('leaves tokens that are not ServiceAccount JWTs to other authenticators', async () => {

@@ -1,7 +1,7 @@
 import type { KObject } from '@skiff/api';
 import { serviceAccountGroups, serviceAccountUserName } from '@skiff/auth';
 import type { UserInfo } from '../admission/admission';
-import type { AuthenticationResult, TokenAuthenticator } from './authenticator';
+import type { TokenAuthentication, TokenAuthenticator } from './authenticator';
 import { clockLeewaySeconds, type ClaimRef, type ServiceAccountClaims, type ServiceAccountTokenVerifier } from './service-account-token';
 
 /** The core objects a token may name, as the apiserver holds them now (undefined when there is none). */
@@ -28,8 +28,8 @@ export class ServiceAccountTokenAuthenticator implements TokenAuthenticator {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  async authenticate(token: string): Promise<AuthenticationResult | undefined> {
-    const verified = await this.verifier.verify(token);
+  async authenticate(token: string, audiences?: readonly string[]): Promise<TokenAuthentication | undefined> {
+    const verified = await this.verifier.verify(token, audiences?.length ? audiences : undefined);
     if (!verified || !verified.ok) return verified;
     const claims = verified.claims;
     const k8s = claims['kubernetes.io'];
@@ -48,7 +48,7 @@ export class ServiceAccountTokenAuthenticator implements TokenAuthenticator {
       const node = await this.stillThere('nodes', undefined, k8s.node, `bound node ${k8s.node.name}`);
       if (!node.ok) return node;
     }
-    return { ok: true, user: userOfClaims(claims) };
+    return { ok: true, user: userOfClaims(claims), audiences: verified.audiences };
   }
 
   private async stillThere(resource: 'serviceaccounts' | 'pods' | 'secrets' | 'nodes', namespace: string | undefined, ref: ClaimRef, named: string): Promise<Check> {

@@ -96,12 +96,13 @@ export interface VerifierOptions {
   keys: readonly VerificationKey[];
   /** Tokens from these issuers are this verifier's; the first is the one new tokens carry. */
   issuers: readonly string[];
-  /** A token must name at least one of these audiences. */
+  /** A token must name at least one of these audiences (unless the caller names others). */
   apiAudiences: readonly string[];
   now?: () => Date;
 }
 
-export type VerifyResult = { ok: true; claims: ServiceAccountClaims } | { ok: false; reason: string };
+/** `audiences`: those of the token's audiences that were asked for. */
+export type VerifyResult = { ok: true; claims: ServiceAccountClaims; audiences: string[] } | { ok: false; reason: string };
 
 /** Clock skew forgiven on exp and nbf, as Kubernetes' JWT validation allows. */
 export const clockLeewaySeconds = 60;
@@ -118,7 +119,8 @@ function decodeSegment(segment: string): unknown {
 export class ServiceAccountTokenVerifier {
   constructor(private readonly opts: VerifierOptions) {}
 
-  async verify(token: string): Promise<VerifyResult | undefined> {
+  /** `audiences`: what the token must be for; the API audiences unless a TokenReview names others. */
+  async verify(token: string, audiences: readonly string[] = this.opts.apiAudiences): Promise<VerifyResult | undefined> {
     const parts = token.split('.');
     if (parts.length !== 3) return undefined;
     let header: { alg?: unknown; kid?: unknown };
@@ -131,7 +133,7 @@ export class ServiceAccountTokenVerifier {
     }
     if (typeof payload !== 'object' || payload === null || typeof payload.iss !== 'string' || !this.opts.issuers.includes(payload.iss)) return undefined;
     if (!(await this.signatureVerifies(token, header))) return { ok: false, reason: 'invalid signature' };
-    return this.checkClaims(payload);
+    return this.checkClaims(payload, audiences);
   }
 
   private async signatureVerifies(token: string, header: { alg?: unknown; kid?: unknown }): Promise<boolean> {
@@ -149,21 +151,20 @@ export class ServiceAccountTokenVerifier {
     return false;
   }
 
-  private checkClaims(p: Record<string, unknown>): VerifyResult {
+  private checkClaims(p: Record<string, unknown>, audiences: readonly string[]): VerifyResult {
     const now = Math.floor((this.opts.now?.() ?? new Date()).getTime() / 1000);
     if (typeof p.exp !== 'number') return { ok: false, reason: 'service account token has no expiry' };
     if (now > p.exp + clockLeewaySeconds) return { ok: false, reason: 'service account token has expired' };
     if (typeof p.nbf === 'number' && now < p.nbf - clockLeewaySeconds) return { ok: false, reason: 'service account token is not valid yet' };
     if (typeof p.iat === 'number' && now < p.iat - clockLeewaySeconds) return { ok: false, reason: 'service account token was issued in the future' };
     const aud = typeof p.aud === 'string' ? [p.aud] : Array.isArray(p.aud) ? p.aud.filter((a): a is string => typeof a === 'string') : [];
-    if (!aud.some((a) => this.opts.apiAudiences.includes(a))) {
-      return { ok: false, reason: `token audiences ${JSON.stringify(aud)} is invalid for the target audiences ${JSON.stringify(this.opts.apiAudiences)}` };
-    }
+    const matching = aud.filter((a) => audiences.includes(a));
+    if (!matching.length) return { ok: false, reason: `token audiences ${JSON.stringify(aud)} is invalid for the target audiences ${JSON.stringify(audiences)}` };
     const k8s = p['kubernetes.io'] as Partial<KubernetesClaim> | undefined;
     if (!k8s || typeof k8s.namespace !== 'string' || !k8s.namespace || typeof k8s.serviceaccount?.name !== 'string' || !k8s.serviceaccount.name) {
       return { ok: false, reason: 'service account token has no kubernetes.io namespace and service account claims' };
     }
     if (p.sub !== serviceAccountUserName(k8s.namespace, k8s.serviceaccount.name)) return { ok: false, reason: 'service account token subject does not match its kubernetes.io claim' };
-    return { ok: true, claims: { ...(p as unknown as ServiceAccountClaims), aud } };
+    return { ok: true, claims: { ...(p as unknown as ServiceAccountClaims), aud }, audiences: matching };
   }
 }

@@ -2,6 +2,7 @@ import type { ResourceType, Scheme } from '@skiff/api';
 import type { AuthorizationChain } from '@skiff/auth';
 import type { Logger } from '@skiff/logging';
 import type { AdmissionChain } from '../admission/admission';
+import type { AuthenticatorOptions } from '../auth/authenticator';
 import type { ServiceAccountTokenConfig } from '../auth/service-account-options';
 import type { GenericRegistry } from '../registry/generic-registry';
 import type { KubeletClientConfig } from './kubelet-endpoint';
@@ -20,6 +21,8 @@ export interface ApiContext {
   advertiseAddress: string;
   /** How ServiceAccount tokens are issued and checked; serviceaccounts/token is served only with a signing key. */
   serviceAccountTokens?: ServiceAccountTokenConfig;
+  /** The secure port's bearer-token authentication, which TokenReview runs; absent without a secure port. */
+  tokenAuthentication?: AuthenticatorOptions;
   /** The configured authorizers (AlwaysAllow without a secure port): what access reviews are answered by. */
   authorization: AuthorizationChain;
   /** How kubelets are dialled for logs, exec, attach and node proxy: plain HTTP unless given a client certificate. */

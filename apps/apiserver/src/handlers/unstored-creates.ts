@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import type { KObject, LocalSubjectAccessReview, SelfSubjectAccessReview, SelfSubjectReview, SelfSubjectRulesReview, SubjectAccessReview } from '@skiff/api';
+import type { KObject, LocalSubjectAccessReview, SelfSubjectAccessReview, SelfSubjectReview, SelfSubjectRulesReview, SubjectAccessReview, TokenReview } from '@skiff/api';
 import type { UserInfo } from '@skiff/auth';
 import { userOf } from '../auth/request-user';
 import { reviewLocalSubjectAccess, reviewSelf, reviewSelfSubjectAccess, reviewSelfSubjectRules, reviewSubjectAccess, validateReview } from './access-reviews';
@@ -8,6 +8,7 @@ import { readObjectBodySource } from './body';
 import { decodeObject, fieldValidationOf } from './decode';
 import type { RequestInfo } from './request-info';
 import { sendJSON } from './respond';
+import { reviewToken } from './token-review';
 import { badRequest, methodNotAllowed } from './status-error';
 import { bindPod } from './subresources';
 import { isDryRun } from './write-options';
@@ -19,7 +20,7 @@ interface CreateRequest {
 }
 
 /** Answers one created object of a kind that is never stored; returns what to send back (201). */
-type AnsweredCreate = (obj: KObject, r: CreateRequest) => KObject;
+type AnsweredCreate = (obj: KObject, r: CreateRequest) => KObject | Promise<KObject>;
 
 const answered: Record<string, AnsweredCreate> = {
   'authorization.k8s.io/subjectaccessreviews': (obj, r) => reviewSubjectAccess(r.ctx, obj as unknown as SubjectAccessReview),
@@ -27,6 +28,7 @@ const answered: Record<string, AnsweredCreate> = {
   'authorization.k8s.io/selfsubjectaccessreviews': (obj, r) => reviewSelfSubjectAccess(r.ctx, r.user, obj as unknown as SelfSubjectAccessReview),
   'authorization.k8s.io/selfsubjectrulesreviews': (obj, r) => reviewSelfSubjectRules(r.ctx, r.user, obj as unknown as SelfSubjectRulesReview),
   'authentication.k8s.io/selfsubjectreviews': (obj, r) => reviewSelf(r.user, obj as unknown as SelfSubjectReview),
+  'authentication.k8s.io/tokenreviews': (obj, r) => reviewToken(r.ctx, obj as unknown as TokenReview),
 };
 
 /**
@@ -51,5 +53,5 @@ export async function serveUnstoredCreate(ctx: ApiContext, info: RequestInfo, re
   delete (obj as { status?: unknown }).status;
   validateReview(type, obj);
   if (warnings.length) res.setHeader('Warning', warnings.map((w) => `299 - ${JSON.stringify(w)}`));
-  sendJSON(res, 201, answer(obj, { ctx, namespace, user: userOf(req) }));
+  sendJSON(res, 201, await answer(obj, { ctx, namespace, user: userOf(req) }));
 }

@@ -388,3 +388,37 @@ describe('bootstrap tokens', () => {
     expect([r.status, r.body]).toEqual([401, unauthorized]);
   });
 });
+
+describe('the TokenReview API', () => {
+  const review = (spec: Record<string, unknown>, creds: Credentials = { cert: admin }) =>
+    request('POST', '/apis/authentication.k8s.io/v1/tokenreviews', creds, { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenReview', spec });
+
+  it('names the user of a good ServiceAccount token and the audiences it is good for', async () => {
+    const token = await tokenFor('team', 'builder', { audiences: [issuer, 'vault'] });
+    const r = await review({ token });
+    expect(r.status).toBe(201);
+    expect(r.body).toMatchObject({ kind: 'TokenReview', apiVersion: 'authentication.k8s.io/v1', spec: { token } });
+    expect(r.body.status).toEqual({
+      authenticated: true,
+      user: {
+        username: 'system:serviceaccount:team:builder',
+        uid: (await asAdmin('GET', '/api/v1/namespaces/team/serviceaccounts/builder')).body.metadata.uid,
+        groups: ['system:serviceaccounts', 'system:serviceaccounts:team', 'system:authenticated'],
+        extra: { 'authentication.kubernetes.io/credential-id': [expect.stringMatching(/^JTI=/)] },
+      },
+      audiences: [issuer],
+    });
+    expect((await review({ token, audiences: ['vault', 'elsewhere'] })).body.status).toMatchObject({ authenticated: true, audiences: ['vault'] });
+    expect((await review({ token, audiences: ['elsewhere'] })).body.status).toEqual({ user: {}, error: expect.stringContaining('is invalid for the target audiences ["elsewhere"]') });
+  });
+
+  it('says why a token is refused, takes bootstrap tokens, wants a token, and is open to kubelets', async () => {
+    expect((await review({ token: 'not-a-token' })).body.status).toEqual({ user: {} });
+    const other = await tokenFor('team', 'builder', { audiences: ['vault'] });
+    expect((await review({ token: other })).body.status.error).toContain('is invalid for the target audiences');
+    expect((await review({ token: 'abcdef.0123456789abcdef' })).body.status).toMatchObject({ authenticated: true, user: { username: 'system:bootstrap:abcdef' }, audiences: [issuer] });
+    const empty = await review({});
+    expect([empty.status, empty.body.message]).toEqual([400, 'token is required for TokenReview in authentication']);
+    expect((await review({ token: 'not-a-token' }, { cert: nodeA })).status).toBe(201);
+  });
+});

@@ -9,7 +9,7 @@ import { AdmissionChain } from '../admission/admission';
 import { rbacSourceFromCaches } from '../auth/rbac-caches';
 import { nodeGraphFromCaches } from '../auth/node-graph-caches';
 import { objectGetterFromCaches } from '../auth/object-lookup';
-import { secureRequestFilter, tlsServerOptions, usesRbac, type SecureServingConfig } from '../auth/secure-serving';
+import { authenticatorOptions, secureRequestFilter, tlsServerOptions, usesRbac, type SecureServingConfig } from '../auth/secure-serving';
 import { nodeRestriction } from '../admission/node-restriction';
 import { namespaceLifecycle } from '../admission/namespace-lifecycle';
 import { priorityAdmission } from '../admission/priority';
@@ -173,6 +173,7 @@ export class Apiserver {
 
     if (this.opts.secure) {
       const authorizer = this.opts.secure.authorizationMode === 'AlwaysAllow' ? undefined : ctx.authorization.authorizer;
+      ctx.tokenAuthentication = authenticatorOptions(this.opts.secure, ctx);
       app.use(secureRequestFilter(this.opts.secure, authorizer, ctx.logger, ctx));
     }
 

@@ -335,6 +335,11 @@ describe('authentication with ServiceAccount tokens', () => {
       expect(payload.exp - payload.iat).toBe(900);
       const r = await getPods('default', token);
       expect([r.status, r.body.message]).toEqual([403, 'pods is forbidden: User "system:serviceaccount:default:default" cannot list resource "pods" in API group "" in the namespace "default"']);
+      // Bound to a pod, for another audience (agent-a runs as agent, from the kubelet test above).
+      const bound = await kubectl.run(['-n', 'team', 'create', 'token', 'agent', '--bound-object-kind=Pod', '--bound-object-name=agent-a', '--audience=vault']);
+      expect(bound.stderr).toBe('');
+      const claims = JSON.parse(Buffer.from(bound.stdout.trim().split('.')[1], 'base64url').toString());
+      expect(claims).toMatchObject({ aud: ['vault'], sub: 'system:serviceaccount:team:agent', 'kubernetes.io': { pod: { name: 'agent-a' }, node: { name: 'a' } } });
     } finally {
       fs.rmSync(kubectl.dir, { recursive: true, force: true });
     }

@@ -18,6 +18,7 @@ import { registerLabelAnnotate } from './commands/metadata-edit';
 import { registerPatchScale } from './commands/patch-scale';
 import { registerWhy } from './commands/why';
 import { registerUpDown } from './commands/up-down';
+import { registerToken } from './commands/token';
 
 /** The `skiff` program: kubectl's global flags and verbs. */
 export function buildProgram(): Command {
@@ -48,6 +49,7 @@ export function buildProgram(): Command {
   registerExecAttach(program);
   registerInfo(program);
   registerUpDown(program);
+  registerToken(program);
   return program;
 }
 

@@ -302,6 +302,15 @@ describe('authentication with ServiceAccount tokens', () => {
     await waitFor(async () => (await getPods('team', token)).status === 401, { what: 'the token of a deleted pod to stop working' });
   });
 
+  it('stops a node-bound token when its node is deleted', async () => {
+    const nodeUid = (await created(asAdmin('POST', '/api/v1/nodes', { metadata: { name: 'c' } }))).metadata.uid;
+    const token = await tokenFor('team', 'builder', { boundObjectRef: { apiVersion: 'v1', kind: 'Node', name: 'c', uid: nodeUid } });
+    expect(JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString())['kubernetes.io'].node).toEqual({ name: 'c', uid: nodeUid });
+    expect((await request('GET', '/api/v1/namespaces/team/pods/web', { token })).status).toBe(200);
+    expect((await asAdmin('DELETE', '/api/v1/nodes/c')).status).toBe(200);
+    await waitFor(async () => (await getPods('team', token)).status === 401, { what: 'the token of a deleted node to stop working' });
+  });
+
   it('lets a kubelet ask only for tokens bound to pods on its node', async () => {
     await created(asAdmin('POST', '/api/v1/nodes', { metadata: { name: 'a' } }));
     await createServiceAccount('team', 'agent');

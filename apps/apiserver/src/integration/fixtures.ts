@@ -53,4 +53,14 @@ export const fixtures: Record<string, (name: string) => Record<string, unknown>>
     roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'view' },
     subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: 'system:authenticated' }],
   }),
+  // A P-256 PKCS#10 request for system:node:crud made once with openssl; the apiserver checks its signature.
+  certificatesigningrequests: (name) => ({
+    metadata: { name },
+    spec: {
+      request:
+        'LS0tLS1CRUdJTiBDRVJUSUZJQ0FURSBSRVFVRVNULS0tLS0KTUlIdE1JR1VBZ0VBTURJeEZUQVRCZ05WQkFvTURITjVjM1JsYlRwdWIyUmxjekVaTUJjR0ExVUVBd3dRYzNsegpkR1Z0T201dlpHVTZZM0oxWkRCWk1CTUdCeXFHU000OUFnRUdDQ3FHU000OUF3RUhBMElBQkJkWm1PQVlnVjBrCnMrVFFmSTBaU1ArOUwxV1REcnA3Y1dMOXNaZE91ZkJ3UFZ4ZjRMUnlSUWxlWXBGd2tVeDJCOHJjbzNhRHBJN1gKTEtoR0V6RWU2ZktnQURBS0JnZ3Foa2pPUFFRREFnTklBREJGQWlCdFhCbDk1cWpBc1lTckNDekFnRnFEbUNodgprY0lMNjR0YUI3eEFWcUIxNXdJaEFNSVRMZkRMLzZ3NDU0SEVKN3JtMis2UDYrYU43d3VUclJpaHQ0LzZDeko1Ci0tLS0tRU5EIENFUlRJRklDQVRFIFJFUVVFU1QtLS0tLQo=',
+      signerName: 'kubernetes.io/kube-apiserver-client-kubelet',
+      usages: ['digital signature', 'client auth'],
+    },
+  }),
 };

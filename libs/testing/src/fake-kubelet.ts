@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process';
 import http from 'node:http';
+import https from 'node:https';
+import type { TLSSocket } from 'node:tls';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 
@@ -8,6 +10,13 @@ export interface RecordedRequest {
   path: string;
   query: URLSearchParams;
   headers: http.IncomingHttpHeaders;
+  /** Over TLS: the CN of the client certificate the caller presented, if any. */
+  clientCommonName?: string;
+}
+
+export interface FakeKubeletOptions {
+  /** Serve HTTPS with this certificate, asking for (not requiring) client certificates from `clientCaPem`. */
+  tls?: { certPem: string; keyPem: string; clientCaPem?: string };
 }
 
 const status = (code: number, reason: string, message: string) => ({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code });
@@ -21,13 +30,18 @@ export class FakeKubelet {
   readonly requests: RecordedRequest[] = [];
   logText = 'line one\nline two\n';
   private readonly followers = new Set<http.ServerResponse>();
-  private readonly server = http.createServer((req, res) => this.handle(req, res));
+  private readonly server: http.Server | https.Server;
   private readonly wss = new WebSocketServer({
     noServer: true,
     handleProtocols: (offered) => ['v5.channel.k8s.io', 'v4.channel.k8s.io'].find((p) => offered.has(p)) ?? false,
   });
 
-  constructor() {
+  constructor(opts: FakeKubeletOptions = {}) {
+    const handler = (req: http.IncomingMessage, res: http.ServerResponse) => this.handle(req, res);
+    const tls = opts.tls;
+    this.server = tls
+      ? https.createServer({ cert: tls.certPem, key: tls.keyPem, ca: tls.clientCaPem, requestCert: tls.clientCaPem !== undefined, rejectUnauthorized: false }, handler)
+      : http.createServer(handler);
     this.server.on('upgrade', (req, socket, head) => {
       const url = new URL(req.url ?? '/', 'http://kubelet');
       this.record(req, url);
@@ -83,7 +97,10 @@ export class FakeKubelet {
   }
 
   private record(req: http.IncomingMessage, url: URL): void {
-    this.requests.push({ method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers });
+    const socket = req.socket as TLSSocket;
+    const peer = socket.encrypted && socket.authorized ? socket.getPeerCertificate() : undefined;
+    const cn = peer?.subject?.CN;
+    this.requests.push({ method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, ...(cn ? { clientCommonName: Array.isArray(cn) ? cn[0] : cn } : {}) });
   }
 
   private handle(req: http.IncomingMessage, res: http.ServerResponse): void {

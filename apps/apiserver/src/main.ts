@@ -80,6 +80,7 @@ async function main(): Promise<void> {
     .option('--api-audiences <list>', 'comma-separated audiences a token must name to authenticate, and TokenRequest\'s default (default: the issuers)', (v: string, prev?: string) => (prev ? `${prev},${v}` : v))
     .option('--service-account-max-token-expiration <duration>', 'longest TokenRequest lifetime; longer requests are shortened (1h or more)', goDuration)
     .option('--service-account-extend-token-expiration <bool>', 'pod-bound tokens asked for with 3607 s (the kubelet default) for the API audiences stay valid a year, with a warnafter claim', boolean, true)
+    .option('--service-account-jwks-uri <url>', 'the jwks_uri /.well-known/openid-configuration names (default https://<advertise address>/openid/v1/jwks)')
     .option('--enable-bootstrap-token-auth [bool]', 'authenticate bootstrap tokens (Secrets kube-system/bootstrap-token-<id>) as system:bootstrap:<id>', boolean)
     .option('--kubelet-client-certificate <file>', 'PEM client certificate for kubelets (logs, exec, attach, node proxy); kubelets are dialled over HTTPS with it, else plain HTTP')
     .option('--kubelet-client-key <file>', 'PEM private key of --kubelet-client-certificate')

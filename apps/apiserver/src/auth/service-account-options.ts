@@ -21,6 +21,8 @@ export interface ServiceAccountTokenConfig {
    * for the API audiences are valid this long (a year, or the max expiration if longer), with a warnafter at 3607 s.
    */
   extendedExpirationSeconds?: number;
+  /** `--service-account-jwks-uri`: the jwks_uri of OIDC discovery; default this apiserver's advertised address. */
+  jwksUri?: string;
 }
 
 /** The lifetime (1 h 7 s) that marks a kubelet's default projected token, which --service-account-extend-token-expiration extends. */
@@ -37,6 +39,7 @@ export interface ServiceAccountFlags {
   serviceAccountMaxTokenExpiration?: number;
   /** Default true, as in Kubernetes. */
   serviceAccountExtendTokenExpiration?: boolean;
+  serviceAccountJwksUri?: string;
 }
 
 /** The ServiceAccount flags given on the command line, by name. */
@@ -47,6 +50,7 @@ export function serviceAccountFlagsGiven(f: ServiceAccountFlags): string[] {
     f.serviceAccountIssuer?.length && '--service-account-issuer',
     f.apiAudiences !== undefined && '--api-audiences',
     f.serviceAccountMaxTokenExpiration !== undefined && '--service-account-max-token-expiration',
+    f.serviceAccountJwksUri !== undefined && '--service-account-jwks-uri',
   ].filter((x): x is string => typeof x === 'string');
 }
 
@@ -78,7 +82,7 @@ export function serviceAccountTokensFromFlags(f: ServiceAccountFlags): ServiceAc
   }
   const keyFiles = f.serviceAccountKeyFile ?? [];
   if (!keyFiles.length && f.serviceAccountSigningKeyFile === undefined) {
-    const orphan = [f.serviceAccountIssuer?.length && '--service-account-issuer', f.apiAudiences !== undefined && '--api-audiences', max !== undefined && '--service-account-max-token-expiration'].filter(Boolean);
+    const orphan = serviceAccountFlagsGiven(f);
     if (orphan.length) throw new Error(`${orphan.join(', ')} needs --service-account-signing-key-file or --service-account-key-file`);
     return undefined;
   }
@@ -86,6 +90,7 @@ export function serviceAccountTokensFromFlags(f: ServiceAccountFlags): ServiceAc
   if (extend && max !== undefined && max < warnOnlyTokenExpirationSeconds) {
     throw new Error(`--service-account-extend-token-expiration is true, so --service-account-max-token-expiration must be at least ${warnOnlyTokenExpirationSeconds} seconds (it is ${max}); or give --service-account-extend-token-expiration=false`);
   }
+  if (f.serviceAccountJwksUri !== undefined && !/^https:\/\/[^/]/.test(f.serviceAccountJwksUri)) throw new Error(`--service-account-jwks-uri "${f.serviceAccountJwksUri}" must be an https URL`);
   const signingKey = f.serviceAccountSigningKeyFile !== undefined ? loadSigningKey(f.serviceAccountSigningKeyFile) : undefined;
   let verificationKeys = loadVerificationKeys(keyFiles);
   if (signingKey) {
@@ -101,5 +106,6 @@ export function serviceAccountTokensFromFlags(f: ServiceAccountFlags): ServiceAc
     ...(signingKey ? { signingKey } : {}),
     ...(max !== undefined ? { maxExpirationSeconds: max } : {}),
     ...(extend ? { extendedExpirationSeconds: Math.max(extensionSeconds, max ?? 0) } : {}),
+    ...(f.serviceAccountJwksUri !== undefined ? { jwksUri: f.serviceAccountJwksUri } : {}),
   };
 }

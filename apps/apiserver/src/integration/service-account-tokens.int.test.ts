@@ -403,6 +403,27 @@ describe('bootstrap tokens', () => {
   });
 });
 
+describe('ServiceAccount issuer discovery', () => {
+  it('publishes the issuer and keys that verify its tokens, readable by service accounts', async () => {
+    const token = await tokenFor('team', 'builder');
+    const config = await request('GET', '/.well-known/openid-configuration', { token });
+    expect(config.status).toBe(200);
+    expect(config.body).toEqual({
+      issuer,
+      jwks_uri: `https://127.0.0.1:${securePort}/openid/v1/jwks`,
+      response_types_supported: ['id_token'],
+      subject_types_supported: ['public'],
+      id_token_signing_alg_values_supported: ['ES256'],
+    });
+    const jwks = await request('GET', '/openid/v1/jwks', { token });
+    expect(jwks.headers['content-type']).toBe('application/jwk-set+json');
+    // What an outside verifier does: check the token against the published keys alone.
+    const { createLocalJWKSet, jwtVerify } = await import('jose');
+    const { payload } = await jwtVerify(token, createLocalJWKSet(jwks.body), { issuer, audience: issuer });
+    expect(payload.sub).toBe('system:serviceaccount:team:builder');
+  });
+});
+
 describe('the TokenReview API', () => {
   const review = (spec: Record<string, unknown>, creds: Credentials = { cert: admin }) =>
     request('POST', '/apis/authentication.k8s.io/v1/tokenreviews', creds, { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenReview', spec });

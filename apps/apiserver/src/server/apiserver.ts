@@ -9,6 +9,7 @@ import { AdmissionChain } from '../admission/admission';
 import { rbacSourceFromCaches } from '../auth/rbac-caches';
 import { nodeGraphFromCaches } from '../auth/node-graph-caches';
 import { objectGetterFromCaches } from '../auth/object-lookup';
+import { issuerDiscoveryHandler } from '../auth/issuer-discovery';
 import { authenticatorOptions, secureRequestFilter, tlsServerOptions, usesRbac, type SecureServingConfig } from '../auth/secure-serving';
 import { nodeRestriction } from '../admission/node-restriction';
 import { namespaceLifecycle } from '../admission/namespace-lifecycle';
@@ -202,6 +203,7 @@ export class Apiserver {
       }
     });
     app.get('/version', (_req, res) => sendJSON(res, 200, emulatedVersion));
+    app.use(issuerDiscoveryHandler(ctx));
     // /openapi/v2 is left to the 404 below: see handlers/openapi.ts.
     app.use('/openapi/v3', new OpenAPIV3Service(ctx.scheme, { version: emulatedVersion.gitVersion }).handler());
     app.get('/metrics', async (_req, res) => {

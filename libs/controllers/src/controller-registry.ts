@@ -1,6 +1,7 @@
 import type { ControllerFactory } from './controller';
 import { bootstrapSignerFactory } from './bootstrapsigner/bootstrapsigner-controller';
 import { csrApprovingControllerFactory } from './csrapproving/csrapproving-controller';
+import { csrCleanerFactory } from './csrcleaner/csrcleaner-controller';
 import { csrSigningControllerFactory } from './csrsigning/csrsigning-controller';
 import { tokenCleanerFactory } from './tokencleaner/tokencleaner-controller';
 import { cronJobControllerFactory } from './cronjob/cronjob-controller';
@@ -28,6 +29,7 @@ export const controllerFactories: Record<string, ControllerFactory> = {
   bootstrapsigner: bootstrapSignerFactory,
   cronjob: cronJobControllerFactory,
   csrapproving: csrApprovingControllerFactory,
+  csrcleaner: csrCleanerFactory,
   csrsigning: csrSigningControllerFactory,
   daemonset: daemonSetControllerFactory,
   deployment: deploymentControllerFactory,

@@ -22,6 +22,7 @@ export * from './rootcacertpublisher/reconcile';
 export * from './csrapproving/csrapproving-controller';
 export * from './csrapproving/access-review';
 export * from './csrsigning/csrsigning-controller';
+export * from './csrcleaner/csrcleaner-controller';
 export * from './csrsigning/reconcile';
 export * from './tokencleaner/tokencleaner-controller';
 export * from './bootstrapsigner/bootstrapsigner-controller';

@@ -174,7 +174,7 @@ describe('kubelet TLS bootstrapping', () => {
     expect(Date.parse(cert.validTo) - Date.parse(cert.validFrom)).toBe(3600_000 + 5 * 60_000);
   });
 
-  it('leaves a node client request from a user RBAC does not let create nodeclient requests pending', async () => {
+  it('leaves pending a node client request whose requester may not create nodeclient requests', async () => {
     const mallory = await ca.issueClient({ commonName: 'mallory' });
     await created(
       admin('POST', '/apis/rbac.authorization.k8s.io/v1/clusterrolebindings', {
@@ -200,6 +200,13 @@ describe('kubelet TLS bootstrapping', () => {
     const table = await kubectl.ok(['get', 'csr', 'alice']);
     expect(table.split('\n')[0].split(/\s+/)).toEqual(['NAME', 'AGE', 'SIGNERNAME', 'REQUESTOR', 'REQUESTEDDURATION', 'CONDITION']);
     expect(table.split('\n')[1].split(/\s+/)).toEqual(['alice', expect.stringMatching(/^\d+s$/), 'kubernetes.io/kube-apiserver-client', 'system:unsecured', '120m', 'Pending']);
+
+    const described = await kubectl.ok(['describe', 'csr', 'alice']);
+    expect(described).toMatch(/^Requesting User:\s+system:unsecured$/m);
+    expect(described).toMatch(/^Signer:\s+kubernetes\.io\/kube-apiserver-client$/m);
+    expect(described).toMatch(/^Status:\s+Pending$/m);
+    expect(described).toMatch(/^\s+Common Name:\s+alice$/m);
+    expect(described).toMatch(/^\s+Organization:\s+devs$/m);
 
     expect(await kubectl.ok(['certificate', 'approve', 'alice'])).toBe('certificatesigningrequest.certificates.k8s.io/alice approved\n');
     const done = await issued('alice');

@@ -33,9 +33,11 @@ export interface TestNode {
 
 /**
  * etcd, apiserver, scheduler and controller-manager, a registry holding the node images, and one skiff-kubelet
- * running its own containerd with the pod CIDR and bridge given (each test file takes its own pair).
+ * running its own containerd with the pod CIDR and bridge given (each test file takes its own pair). With `tls`
+ * the apiserver serves HTTPS (Node,RBAC) and dials the kubelet over HTTPS, the kubelet serves HTTPS with Webhook
+ * authorization, and kubectl is the admin on the secure port.
  */
-export async function startTestNode(opts: { podCIDR: string; bridge: string }): Promise<TestNode> {
+export async function startTestNode(opts: { podCIDR: string; bridge: string; tls?: boolean }): Promise<TestNode> {
   const registry = await TestRegistry.start();
   let cp: TestControlPlane | undefined;
   let kubelet: TestKubelet | undefined;
@@ -51,7 +53,7 @@ export async function startTestNode(opts: { podCIDR: string; bridge: string }): 
   };
   try {
     const images = await pushNodeImages(registry.url);
-    cp = await startControlPlane({ scheduler: true, controllerManager: true });
+    cp = await startControlPlane({ scheduler: true, controllerManager: true, tls: opts.tls });
     kubelet = await TestKubelet.start({
       controlPlane: cp,
       registryUrl: registry.url,
@@ -59,9 +61,11 @@ export async function startTestNode(opts: { podCIDR: string; bridge: string }): 
       bridge: opts.bridge,
       runtimeClient: (endpoint) => new CriClient(endpoint),
       args: ['--node-status-update-frequency=2s'],
+      tls: opts.tls,
     });
     await kubelet.waitUntilReady();
     kubectl = new Kubectl(cp.apiserver.url);
+    if (cp.pki) cp.pki.writeKubeconfig(kubectl.kubeconfig, cp.apiserver.secureUrl, cp.pki.admin, 'kubernetes-admin');
     const api = cp.apiserver.url;
     const k = kubelet;
     const kc = kubectl;

@@ -3,8 +3,20 @@ import fs from 'node:fs';
 import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
+import { configmaps, type ConfigMap } from '@skiff/api';
 import { bootstrapTokenSecret, generateBootstrapToken, type BootstrapToken } from '@skiff/auth';
-import { clusterInfoKubeconfig, ClusterCA, controllerManagerIdentity, createCertificateRequest, verifyClusterInfoSignature, writeKubeconfig } from '@skiff/pki';
+import { HttpKubeClient } from '@skiff/client';
+import {
+  caCertHash,
+  clusterInfoKubeconfig,
+  ClusterCA,
+  controllerManagerIdentity,
+  createCertificateRequest,
+  requestNodeClientCertificate,
+  trustedClusterInfo,
+  verifyClusterInfoSignature,
+  writeKubeconfig,
+} from '@skiff/pki';
 import { Kubectl, TestApiserver, TestControllerManager, TestEtcd, waitFor, type TestControlPlane } from '@skiff/testing';
 
 jest.setTimeout(180_000);
@@ -289,6 +301,27 @@ describe('cluster-info and bootstrap tokens', () => {
     expect(await verifyClusterInfoSignature(anonymous.data.kubeconfig, jws, other.id, other.secret)).toBe(false);
     await created(admin('POST', '/api/v1/namespaces/kube-public/configmaps', { metadata: { name: 'private' }, data: { a: 'b' } }));
     expect((await secure({}, 'GET', '/api/v1/namespaces/kube-public/configmaps/private')).status).toBe(403);
+  });
+
+  it("lets a node join as kubeadm's token discovery does: trust cluster-info by the token and CA pin, then get a client certificate", async () => {
+    const anonymous = new HttpKubeClient({ server: `https://127.0.0.1:${securePort}`, insecureSkipTLSVerify: true, namespace: 'default' });
+    const clusterInfo = await waitFor(
+      async () => {
+        const cm = await anonymous.get<ConfigMap>(configmaps, 'kube-public', 'cluster-info');
+        return cm.data?.[`jws-kubeconfig-${token.id}`] ? cm : undefined;
+      },
+      { what: 'a signed cluster-info' },
+    );
+    anonymous.close();
+    const trusted = await trustedClusterInfo(clusterInfo.data, token, [caCertHash(ca.certPem)]);
+    expect(trusted).toEqual({ server: `https://127.0.0.1:${securePort}`, caPem: ca.certPem });
+
+    const bootstrap = new HttpKubeClient({ server: trusted.server, caData: trusted.caPem, token: token.token, namespace: 'default' });
+    const issued = await requestNodeClientCertificate(bootstrap, { nodeName: 'joiner', timeoutMs: 20_000 });
+    bootstrap.close();
+    expect(issued.csrName).toMatch(/^node-csr-/);
+    const whoami = await secure({ cert: issued }, 'POST', '/apis/authentication.k8s.io/v1/selfsubjectreviews', { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' });
+    expect(whoami.body.status.userInfo.username).toBe('system:node:joiner');
   });
 
   it('deletes bootstrap tokens when they expire, and drops their cluster-info signature', async () => {

@@ -1,5 +1,6 @@
 import { parse, stringify } from 'yaml';
 import { PkiError } from './errors';
+import { caCertHash } from './request-signing';
 
 /** Where kubeadm (and Skiff) publish what a joining node needs before it has credentials. */
 export const clusterInfoNamespace = 'kube-public';
@@ -68,4 +69,33 @@ export async function verifyClusterInfoSignature(content: string, detached: stri
   } catch {
     return false;
   }
+}
+
+/**
+ * What kubeadm's token discovery does with the cluster-info ConfigMap a joining node read without credentials: the
+ * `jws-kubeconfig-<token id>` signature must verify with the token (proving the server knows the token), and, when
+ * pins are given, the CA inside must match one of them (`sha256:<hex>` of its SubjectPublicKeyInfo). Returns the
+ * server URL and the CA to trust from now on.
+ */
+export async function trustedClusterInfo(
+  data: Record<string, string> | undefined,
+  token: { id: string; secret: string },
+  caCertHashes: readonly string[] = [],
+): Promise<{ server: string; caPem: string }> {
+  const kubeconfig = data?.[clusterInfoKubeconfigKey];
+  if (kubeconfig === undefined) throw new PkiError(`the ${clusterInfoName} ConfigMap has no ${clusterInfoKubeconfigKey} entry`);
+  const signature = data?.[clusterInfoSignaturePrefix + token.id];
+  if (signature === undefined) {
+    throw new PkiError(`there is no JWS signed token in the ${clusterInfoName} ConfigMap. This token id "${token.id}" is invalid for this cluster, can't connect`);
+  }
+  if (!(await verifyClusterInfoSignature(kubeconfig, signature, token.id, token.secret))) {
+    throw new PkiError("failed to verify JWS signature of received cluster info object, can't trust this API Server");
+  }
+  const info = readClusterInfoKubeconfig(kubeconfig);
+  if (caCertHashes.length) {
+    const actual = caCertHash(info.caPem);
+    const wanted = caCertHashes.map((h) => h.toLowerCase());
+    if (!wanted.includes(actual)) throw new PkiError(`cluster CA found in ${clusterInfoName} ConfigMap is not trusted: its public key ${actual} is not one of the pinned ${wanted.join(', ')}`);
+  }
+  return info;
 }

@@ -9,3 +9,4 @@ export * from './kubeconfig-writer';
 export * from './names';
 export * from './request-signing';
 export * from './cluster-info';
+export * from './node-client-certificate';

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { Registry } from 'prom-client';
 import { commandLineOptions, exitWithMessage, HttpKubeClient, InformerFactory, loadClientConfig, realClock, type ClientConfig } from '@skiff/client';
-import { subjectaccessreviews, type SubjectAccessReview } from '@skiff/api';
+import { subjectaccessreviews, tokenreviews, type SubjectAccessReview, type TokenReview } from '@skiff/api';
 import { CriClient, InMemoryRuntime, ManagedContainerd, writePodNetworkConfig, type ContainerRuntime } from '@skiff/cri';
 import { createLogger, type Logger } from '@skiff/logging';
 import { Kubelet } from './kubelet';
@@ -44,7 +44,10 @@ async function startNode(o: KubeletOptions, nodeName: string, client: HttpKubeCl
   const nodeIP = o.nodeIP ?? defaultNodeIP() ?? '127.0.0.1';
   let kubelet: Kubelet | undefined;
   const podsHere = () => kubelet?.pods() ?? [];
-  const auth = kubeletAuthFor(o.serving, nodeName, (review) => client.create<SubjectAccessReview>(subjectaccessreviews, undefined, review));
+  const auth = kubeletAuthFor(o.serving, nodeName, {
+    access: (review) => client.create<SubjectAccessReview>(subjectaccessreviews, undefined, review),
+    token: (review) => client.create<TokenReview>(tokenreviews, undefined, review),
+  });
   const server = new KubeletServer(new RuntimeServerDeps(runtime, nodeName, host, podsHere), { address: o.address, port, metrics: registry, logger, tls: o.serving.tls, auth });
   let boundPort: number;
   try {

@@ -116,6 +116,8 @@ export function kubeletCommand(): Command {
     .option('--tls-private-key-file <file>', 'PEM private key of --tls-cert-file')
     .option('--client-ca-file <file>', 'PEM CA that client certificates are verified against (CN user, O groups)')
     .option('--anonymous-auth <bool>', 'whether requests without a client certificate act as system:anonymous (default: false with --client-ca-file, else true)', boolFlag)
+    .option('--authentication-token-webhook [bool]', 'check bearer tokens (ServiceAccount tokens) with a TokenReview to the apiserver', boolFlag)
+    .option('--authentication-token-webhook-cache-ttl <duration>', 'how long a TokenReview answer is reused', durationFlag, 120_000)
     .option('--authorization-mode <mode>', 'AlwaysAllow, or Webhook: a SubjectAccessReview to the apiserver per request (nodes/<node>/proxy|stats|metrics|log|spec)', 'AlwaysAllow')
     .option('--authorization-webhook-cache-authorized-ttl <duration>', 'how long an allowed Webhook answer is reused', durationFlag, 300_000)
     .option('--authorization-webhook-cache-unauthorized-ttl <duration>', 'how long a refused Webhook answer is reused', durationFlag, 30_000)

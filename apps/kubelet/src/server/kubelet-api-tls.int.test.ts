@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import https from 'node:https';
 import path from 'node:path';
 import { ClusterCA, type IssuedCertificate } from '@skiff/pki';
@@ -14,15 +15,18 @@ let kubelet: TestHollowKubelet;
 let kubectl: Kubectl;
 let stranger: IssuedCertificate;
 let alice: IssuedCertificate;
+let tokenDir: string;
+const carolToken = 'carol-token-0123456789';
 
 interface Reply {
   status: number;
   text: string;
 }
 
-function kubeletGet(urlPath: string, cert?: IssuedCertificate): Promise<Reply> {
+function kubeletGet(urlPath: string, cert?: IssuedCertificate, token?: string): Promise<Reply> {
   return new Promise((resolve, reject) => {
-    const req = https.request({ host: '127.0.0.1', port: kubelet.port, path: urlPath, agent: false, ca: pki.ca.certPem, cert: cert?.certPem, key: cert?.keyPem }, (res) => {
+    const headers = token ? { Authorization: `Bearer ${token}` } : {};
+    const req = https.request({ host: '127.0.0.1', port: kubelet.port, path: urlPath, headers, agent: false, ca: pki.ca.certPem, cert: cert?.certPem, key: cert?.keyPem }, (res) => {
       let text = '';
       res.setEncoding('utf8');
       res.on('data', (c: string) => (text += c));
@@ -41,9 +45,12 @@ async function api(method: string, urlPath: string, body?: unknown): Promise<any
 }
 
 beforeAll(async () => {
-  cp = await startControlPlane({ tls: true });
+  tokenDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kubelet-tls-tokens-'));
+  const tokenFile = path.join(tokenDir, 'tokens.csv');
+  fs.writeFileSync(tokenFile, `${carolToken},carol,uid-carol,"team-c"\n`);
+  cp = await startControlPlane({ tls: true, apiserverArgs: [`--token-auth-file=${tokenFile}`] });
   pki = cp.pki!;
-  kubelet = await TestHollowKubelet.start({ controlPlane: cp, tls: true, args: ['--node-status-update-frequency=1s'] });
+  kubelet = await TestHollowKubelet.start({ controlPlane: cp, tls: true, args: ['--node-status-update-frequency=1s', '--authentication-token-webhook'] });
   await kubelet.waitUntilReady();
   stranger = await (await ClusterCA.create()).issueClient({ commonName: 'kube-apiserver-kubelet-client', organizations: [] });
   alice = await pki.client('alice', ['team-a']);
@@ -55,6 +62,7 @@ afterAll(async () => {
   kubectl?.cleanup();
   await kubelet?.stop();
   await cp?.stop();
+  if (tokenDir) fs.rmSync(tokenDir, { recursive: true, force: true });
 });
 
 describe('the kubelet API over TLS', () => {
@@ -73,6 +81,11 @@ describe('the kubelet API over TLS', () => {
 
   it('answers a valid certificate whose user RBAC does not allow nodes/proxy with 403', async () => {
     expect(await kubeletGet('/pods', alice)).toEqual({ status: 403, text: 'Forbidden (user=alice, verb=get, resource=nodes, subresource=proxy)\n' });
+  });
+
+  it('authenticates a bearer token through a TokenReview, then authorizes its user; an unknown token is 401', async () => {
+    expect(await kubeletGet('/pods', undefined, carolToken)).toEqual({ status: 403, text: 'Forbidden (user=carol, verb=get, resource=nodes, subresource=proxy)\n' });
+    expect(await kubeletGet('/pods', undefined, 'not-a-token')).toEqual({ status: 401, text: 'Unauthorized\n' });
   });
 
   it("serves the apiserver's client certificate, which the default policy binds to system:kubelet-api-admin", async () => {

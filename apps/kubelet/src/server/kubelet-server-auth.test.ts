@@ -1,11 +1,12 @@
 import https from 'node:https';
 import { Registry } from 'prom-client';
 import WebSocket from 'ws';
-import type { SubjectAccessReview } from '@skiff/api';
+import type { SubjectAccessReview, TokenReview } from '@skiff/api';
 import { ClusterCA, type IssuedCertificate } from '@skiff/pki';
 import { FakeKubeletDeps } from './fake-kubelet-deps';
 import { KubeletAuth } from './kubelet-auth';
 import { KubeletServer } from './kubelet-server';
+import { TokenWebhookAuthenticator } from './token-webhook-authenticator';
 import { WebhookAuthorizer } from './webhook-authorizer';
 
 // The kubelet API over HTTPS: client certificates from the cluster CA, a webhook authorizer that asks the
@@ -16,6 +17,7 @@ let apiserverClient: IssuedCertificate;
 let stranger: IssuedCertificate;
 let viewer: IssuedCertificate;
 let reviews: SubjectAccessReview[];
+let tokenReviews: TokenReview[];
 let server: KubeletServer;
 let port: number;
 
@@ -28,17 +30,28 @@ beforeAll(async () => {
   stranger = await other.issueClient({ commonName: 'kube-apiserver-kubelet-client', organizations: [] });
 });
 
-async function startServer(opts: { anonymous: boolean; webhook: boolean }): Promise<void> {
+// The apiserver's token checks, reduced: one good token (a service account's), one it explains is bad, and the rest unknown.
+const tokenReview = async (r: TokenReview): Promise<TokenReview> => {
+  tokenReviews.push(r);
+  if (r.spec.token === 'good-token') return { ...r, status: { authenticated: true, user: { username: 'system:serviceaccount:monitoring:scraper', uid: 'u-1', groups: ['system:serviceaccounts'] } } };
+  if (r.spec.token === 'expired-token') return { ...r, status: { authenticated: false, error: 'token has expired' } };
+  return { ...r, status: { authenticated: false } };
+};
+
+async function startServer(opts: { anonymous: boolean; webhook: boolean; tokens?: boolean }): Promise<void> {
   reviews = [];
+  tokenReviews = [];
   // The apiserver's RBAC, reduced: the kubelet client may do anything on nodes; the viewer may read stats only.
   const review = async (r: SubjectAccessReview): Promise<SubjectAccessReview> => {
     reviews.push(r);
     const a = r.spec.resourceAttributes!;
-    const allowed = r.spec.user === 'kube-apiserver-kubelet-client' || (r.spec.user === 'viewer' && a.subresource === 'stats' && a.verb === 'get');
+    const statsReader = r.spec.user === 'viewer' || r.spec.user === 'system:serviceaccount:monitoring:scraper';
+    const allowed = r.spec.user === 'kube-apiserver-kubelet-client' || (statsReader && a.subresource === 'stats' && a.verb === 'get');
     return { ...r, status: { allowed } };
   };
   const webhook = opts.webhook ? new WebhookAuthorizer(review, { authorizedTtlMs: 60_000, unauthorizedTtlMs: 1_000 }) : undefined;
-  const auth = new KubeletAuth({ clientCertificates: true, anonymous: opts.anonymous, webhook, nodeName: 'node-a' });
+  const tokens = opts.tokens ? new TokenWebhookAuthenticator(tokenReview, { cacheTtlMs: 60_000 }) : undefined;
+  const auth = new KubeletAuth({ clientCertificates: true, anonymous: opts.anonymous, webhook, tokens, nodeName: 'node-a' });
   server = new KubeletServer(new FakeKubeletDeps(), { address: '127.0.0.1', port: 0, metrics: new Registry(), tls: { certPem: serving.certPem, keyPem: serving.keyPem, clientCaPem: ca.certPem }, auth });
   port = await server.listen();
 }
@@ -47,9 +60,10 @@ afterEach(async () => {
   await server?.close();
 });
 
-function get(path: string, cert?: IssuedCertificate, method = 'GET'): Promise<{ status: number; text: string }> {
+function get(path: string, cert?: IssuedCertificate, token?: string): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
-    const req = https.request({ host: '127.0.0.1', port, path, method, agent: false, ca: ca.certPem, cert: cert?.certPem, key: cert?.keyPem }, (res) => {
+    const headers = token ? { Authorization: `Bearer ${token}` } : {};
+    const req = https.request({ host: '127.0.0.1', port, path, headers, agent: false, ca: ca.certPem, cert: cert?.certPem, key: cert?.keyPem }, (res) => {
       let text = '';
       res.setEncoding('utf8');
       res.on('data', (c: string) => (text += c));
@@ -120,5 +134,30 @@ describe('the kubelet API over HTTPS with AlwaysAllow', () => {
     await startServer({ anonymous: false, webhook: false });
     expect((await get('/pods')).status).toBe(401);
     expect((await get('/pods', viewer)).status).toBe(200);
+  });
+});
+
+describe('bearer tokens with the token webhook', () => {
+  it('authenticates a token the apiserver vouches for, then authorizes its user', async () => {
+    await startServer({ anonymous: false, webhook: true, tokens: true });
+    expect((await get('/stats/summary', undefined, 'good-token')).status).toBe(200);
+    expect(await get('/pods', undefined, 'good-token')).toEqual({ status: 403, text: 'Forbidden (user=system:serviceaccount:monitoring:scraper, verb=get, resource=nodes, subresource=proxy)\n' });
+    expect(reviews.at(-1)?.spec).toMatchObject({ user: 'system:serviceaccount:monitoring:scraper', uid: 'u-1', groups: ['system:serviceaccounts', 'system:authenticated'] });
+    // Both requests took one TokenReview: the verdict is kept.
+    expect(tokenReviews).toEqual([{ apiVersion: 'authentication.k8s.io/v1', kind: 'TokenReview', metadata: {}, spec: { token: 'good-token' } }]);
+  });
+
+  it('refuses a bad token with 401, even where anonymous requests are allowed when the review says why', async () => {
+    await startServer({ anonymous: true, webhook: false, tokens: true });
+    expect((await get('/pods', undefined, 'expired-token')).status).toBe(401);
+    // A token the apiserver has nothing to say about falls through to anonymous, as upstream.
+    expect((await get('/pods', undefined, 'unknown-token')).status).toBe(200);
+  });
+
+  it('prefers a client certificate and ignores tokens without the token webhook', async () => {
+    await startServer({ anonymous: false, webhook: true, tokens: false });
+    expect((await get('/pods', undefined, 'good-token')).status).toBe(401);
+    expect((await get('/pods', apiserverClient, 'good-token')).status).toBe(200);
+    expect(tokenReviews).toEqual([]);
   });
 });

@@ -119,7 +119,7 @@ export class KubeletServer {
     if (!this.opts.auth) return undefined;
     const result = await this.opts.auth.check(req, `/${route.path.map(encodeURIComponent).join('/')}`);
     if (result.ok) return undefined;
-    if (result.code === 500) this.logger.error('authorizing a kubelet API request failed', { url: req.url, error: result.error });
+    if (result.error) this.logger.error(`${result.code === 401 ? 'authenticating' : 'authorizing'} a kubelet API request failed`, { url: req.url, error: result.error });
     else this.logger.debug('kubelet API request refused', { url: req.url, code: result.code, message: result.message });
     return result;
   }

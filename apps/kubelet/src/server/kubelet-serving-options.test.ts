@@ -25,7 +25,14 @@ const flags = (f: Partial<KubeletServingFlags>): KubeletServingFlags => ({ autho
 
 describe('kubeletServingFromFlags', () => {
   it('is plain HTTP, everyone allowed, without a certificate', () => {
-    expect(kubeletServingFromFlags(flags({}))).toEqual({ anonymous: true, authorizationMode: 'AlwaysAllow', webhookAuthorizedTtlMs: 300_000, webhookUnauthorizedTtlMs: 30_000 });
+    expect(kubeletServingFromFlags(flags({}))).toEqual({
+      anonymous: true,
+      authorizationMode: 'AlwaysAllow',
+      webhookAuthorizedTtlMs: 300_000,
+      webhookUnauthorizedTtlMs: 30_000,
+      tokenWebhook: false,
+      tokenWebhookCacheTtlMs: 120_000,
+    });
   });
 
   it('turns anonymous off by default once client certificates are verified', () => {
@@ -39,6 +46,7 @@ describe('kubeletServingFromFlags', () => {
     [{ clientCaFile: '/x/ca.crt' }, /--client-ca-file needs HTTPS/],
     [{ authorizationMode: 'Webhook' }, /--authorization-mode=Webhook needs HTTPS/],
     [{ anonymousAuth: false }, /--anonymous-auth needs HTTPS/],
+    [{ authenticationTokenWebhook: true }, /--authentication-token-webhook needs HTTPS/],
     [{ authorizationMode: 'RBAC' }, /unknown mode "RBAC"/],
     [{ tlsCertFile: '/nonexistent/k.crt' }, /go together/],
     [{ tlsCertFile: '/nonexistent/k.crt', tlsPrivateKeyFile: '/nonexistent/k.key' }, /--tls-cert-file \/nonexistent\/k.crt: no such file/],

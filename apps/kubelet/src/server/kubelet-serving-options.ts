@@ -12,6 +12,9 @@ export interface KubeletServing {
   authorizationMode: KubeletAuthorizationMode;
   webhookAuthorizedTtlMs: number;
   webhookUnauthorizedTtlMs: number;
+  /** `--authentication-token-webhook`: bearer tokens are checked with a TokenReview. */
+  tokenWebhook: boolean;
+  tokenWebhookCacheTtlMs: number;
 }
 
 export interface KubeletServingFlags {
@@ -22,6 +25,8 @@ export interface KubeletServingFlags {
   authorizationMode: string;
   authorizationWebhookCacheAuthorizedTtl: number;
   authorizationWebhookCacheUnauthorizedTtl: number;
+  authenticationTokenWebhook?: boolean;
+  authenticationTokenWebhookCacheTtl?: number;
 }
 
 function readPem(file: string, flag: string): string {
@@ -43,9 +48,20 @@ function readPem(file: string, flag: string): string {
 export function kubeletServingFromFlags(f: KubeletServingFlags): KubeletServing {
   const mode = f.authorizationMode;
   if (mode !== 'AlwaysAllow' && mode !== 'Webhook') throw new Error(`--authorization-mode: unknown mode "${mode}" (supported: AlwaysAllow, Webhook)`);
-  const common = { authorizationMode: mode, webhookAuthorizedTtlMs: f.authorizationWebhookCacheAuthorizedTtl, webhookUnauthorizedTtlMs: f.authorizationWebhookCacheUnauthorizedTtl } as const;
+  const common = {
+    authorizationMode: mode,
+    webhookAuthorizedTtlMs: f.authorizationWebhookCacheAuthorizedTtl,
+    webhookUnauthorizedTtlMs: f.authorizationWebhookCacheUnauthorizedTtl,
+    tokenWebhook: f.authenticationTokenWebhook === true,
+    tokenWebhookCacheTtlMs: f.authenticationTokenWebhookCacheTtl ?? 120_000,
+  } as const;
   if (f.tlsCertFile === undefined && f.tlsPrivateKeyFile === undefined) {
-    const needing = [f.clientCaFile !== undefined && '--client-ca-file', f.anonymousAuth !== undefined && '--anonymous-auth', mode !== 'AlwaysAllow' && `--authorization-mode=${mode}`].filter(Boolean);
+    const needing = [
+      f.clientCaFile !== undefined && '--client-ca-file',
+      f.anonymousAuth !== undefined && '--anonymous-auth',
+      mode !== 'AlwaysAllow' && `--authorization-mode=${mode}`,
+      f.authenticationTokenWebhook && '--authentication-token-webhook',
+    ].filter(Boolean);
     if (needing.length) throw new Error(`${needing.join(', ')} needs HTTPS: give --tls-cert-file and --tls-private-key-file too`);
     return { ...common, anonymous: true };
   }

@@ -1,9 +1,10 @@
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
 import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
-import { parse } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { freePort, kubectlBinary, leftoverProxyState, linkExists, podMasqueradeRules, routeExists, waitFor } from '@skiff/testing';
 
 /**
@@ -144,6 +145,9 @@ describe('skiff up --detach / skiff down --wipe on a real node', () => {
     const caPem = Buffer.from(config.clusters[0].cluster['certificate-authority-data'], 'base64').toString();
     expect(await anonymousGetStatus(`${server}/readyz`, caPem)).toBe(200);
     expect(await anonymousGetStatus(`${server}/api/v1/pods`, caPem)).toBe(403);
+    // What a joining node reads before it has credentials: kube-public/cluster-info, and nothing else there.
+    expect(await anonymousGetStatus(`${server}/api/v1/namespaces/kube-public/configmaps/cluster-info`, caPem)).toBe(200);
+    expect(await anonymousGetStatus(`${server}/api/v1/namespaces/kube-public/configmaps`, caPem)).toBe(403);
   });
 
   it('shows the node Ready to kubectl and runs a busybox pod on it', async () => {
@@ -154,6 +158,79 @@ describe('skiff up --detach / skiff down --wipe on a real node', () => {
     await waitFor(async () => (await kubectl(['get', 'pod', 'sleeper', '-o', 'jsonpath={.status.phase}'])).stdout === 'Running', { timeoutMs: 60_000, intervalMs: 250, what: 'pod sleeper to run' });
     const ip = (await kubectl(['get', 'pod', 'sleeper', '-o', 'jsonpath={.status.podIP}'])).stdout;
     expect(ip).toMatch(/^10\.244\.241\.\d+$/);
+    recordPids();
+  });
+
+  it('runs examples/pod.yaml, applied with kubectl exactly as the README says, serving its hostname', async () => {
+    const example = path.join(__dirname, '..', '..', '..', 'examples', 'pod.yaml');
+    const applied = await kubectl(['apply', '-f', example]);
+    expect({ code: applied.code, stdout: applied.stdout, stderr: applied.stderr }).toEqual({ code: 0, stdout: 'pod/hello created\n', stderr: '' });
+    const wait = await kubectl(['wait', '--for=condition=Ready', 'pod/hello', '--timeout=60s']);
+    expect({ code: wait.code, stdout: wait.stdout }).toEqual({ code: 0, stdout: 'pod/hello condition met\n' });
+    const ip = (await kubectl(['get', 'pod', 'hello', '-o', 'jsonpath={.status.podIP}'])).stdout;
+    expect(ip).toMatch(/^10\.244\.241\.\d+$/);
+    // The pod's address is on the bridge this test's cluster made.
+    const body = await new Promise<string>((resolve, reject) => {
+      http.get(`http://${ip}:8080/`, { timeout: 10_000 }, (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (text += c));
+        res.on('end', () => resolve(text));
+      }).on('error', reject);
+    });
+    expect(body.trim()).toBe('hello');
+    recordPids();
+  });
+
+  it("gives a pod its ServiceAccount's token, which can do exactly what the account's RoleBinding allows", async () => {
+    const manifests = [
+      { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'reader', namespace: 'default' } },
+      { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: 'pod-reader', namespace: 'default' }, rules: [{ apiGroups: [''], resources: ['pods'], verbs: ['get', 'list'] }] },
+      {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'RoleBinding',
+        metadata: { name: 'reader-reads-pods', namespace: 'default' },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'pod-reader' },
+        subjects: [{ kind: 'ServiceAccount', name: 'reader', namespace: 'default' }],
+      },
+      { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'sa-client', namespace: 'default' }, spec: { serviceAccountName: 'reader', containers: [{ name: 'app', image: 'busybox', command: ['sleep', '3600'] }] } },
+    ];
+    // Documents, not a `kind: List`: kubectl validates a List only against /openapi/v2, which is not served.
+    const file = path.join(dir, 'sa-client.yaml');
+    fs.writeFileSync(file, manifests.map((m) => stringify(m)).join('---\n'));
+    const applied = await kubectl(['apply', '-f', file]);
+    expect({ code: applied.code, stderr: applied.stderr }).toEqual({ code: 0, stderr: '' });
+    const ready = await kubectl(['wait', '--for=condition=Ready', 'pod/sa-client', '--timeout=60s']);
+    expect({ code: ready.code, stderr: ready.stderr }).toEqual({ code: 0, stderr: '' });
+    const mount = '/var/run/secrets/kubernetes.io/serviceaccount';
+    const read = async (name: string) => (await kubectl(['exec', 'sa-client', '--', 'cat', `${mount}/${name}`])).stdout;
+    const token = await read('token');
+    const config = parse(fs.readFileSync(kubeconfig, 'utf8')) as { clusters: Array<{ cluster: { server: string; 'certificate-authority-data': string } }> };
+    const caPem = Buffer.from(config.clusters[0].cluster['certificate-authority-data'], 'base64').toString();
+    expect(await read('ca.crt')).toBe(caPem);
+    expect(await read('namespace')).toBe('default');
+    const claims = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()) as { sub: string; 'kubernetes.io': { pod: { name: string } } };
+    expect(claims.sub).toBe('system:serviceaccount:default:reader');
+    expect(claims['kubernetes.io'].pod.name).toBe('sa-client');
+
+    const server = config.clusters[0].cluster.server;
+    const statusWithToken = (urlPath: string) =>
+      new Promise<number>((resolve, reject) => {
+        https
+          .get(`${server}${urlPath}`, { ca: caPem, headers: { authorization: `Bearer ${token}` }, timeout: 10_000 }, (res) => {
+            res.resume();
+            res.on('end', () => resolve(res.statusCode ?? 0));
+          })
+          .on('error', reject);
+      });
+    expect(await statusWithToken('/api/v1/namespaces/default/pods')).toBe(200);
+    expect(await statusWithToken('/api/v1/namespaces/default/pods/sa-client')).toBe(200);
+    expect(await statusWithToken('/api/v1/namespaces/default/secrets')).toBe(403);
+    expect(await statusWithToken('/api/v1/namespaces/kube-system/pods')).toBe(403);
+    expect(await statusWithToken('/api/v1/nodes')).toBe(403);
+    // From inside the pod the apiserver is at the kubernetes Service, by name.
+    const reach = await kubectl(['exec', 'sa-client', '--', 'sh', '-c', 'nc -w 5 kubernetes.default.svc.cluster.local 443 </dev/null && echo reached']);
+    expect(reach.stdout.trim()).toBe('reached');
     recordPids();
   });
 

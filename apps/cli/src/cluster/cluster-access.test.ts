@@ -59,7 +59,20 @@ describe('prepareClusterAccess', () => {
       `--tls-private-key-file=${pki}/apiserver.key`,
       `--client-ca-file=${pki}/ca.crt`,
       '--authorization-mode=Node,RBAC',
+      `--service-account-key-file=${pki}/sa.pub`,
+      `--service-account-signing-key-file=${pki}/sa.key`,
+      '--enable-bootstrap-token-auth',
+      `--kubelet-client-certificate=${pki}/apiserver-kubelet-client.crt`,
+      `--kubelet-client-key=${pki}/apiserver-kubelet-client.key`,
     ]);
+    expect(access.controllerManagerArgs).toEqual([
+      `--root-ca-file=${pki}/ca.crt`,
+      `--cluster-signing-cert-file=${pki}/ca.crt`,
+      `--cluster-signing-key-file=${pki}/ca.key`,
+      '--controllers=*,bootstrapsigner,tokencleaner',
+    ]);
+    expect(access.kubeletServingArgs).toEqual([`--tls-cert-file=${pki}/kubelet.crt`, `--tls-private-key-file=${pki}/kubelet.key`, `--client-ca-file=${pki}/ca.crt`, '--authorization-mode=Webhook']);
+    expect(access.clusterInfo).toEqual({ server: 'https://127.0.0.1:16443', caPem: fs.readFileSync(path.join(pki, 'ca.crt'), 'utf8') });
     expect(access.apiserverArgs.some((a) => a.startsWith('--port'))).toBe(false);
     const serving = certificateInfo(fs.readFileSync(path.join(pki, 'apiserver.crt'), 'utf8'));
     expect(serving.ipAddresses).toEqual(expect.arrayContaining(['127.0.0.1', '10.96.0.1', '10.244.0.1']));
@@ -70,6 +83,7 @@ describe('prepareClusterAccess', () => {
     const access = await prepareClusterAccess(new ClusterPaths(dir), { ...settings, advertiseAddress: '192.168.60.10' });
     expect(access.apiserverArgs).toContain('--advertise-address=192.168.60.10');
     expect(access.nodeIP).toBe('192.168.60.10');
+    expect(access.clusterInfo.server).toBe('https://192.168.60.10:16443');
     const pki = path.join(dir, 'pki');
     expect(certificateInfo(fs.readFileSync(path.join(pki, 'apiserver.crt'), 'utf8')).ipAddresses).toContain('192.168.60.10');
     expect(certificateInfo(fs.readFileSync(path.join(pki, 'kubelet.crt'), 'utf8')).ipAddresses).toContain('192.168.60.10');

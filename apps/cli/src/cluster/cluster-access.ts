@@ -16,6 +16,12 @@ export interface ClusterAccess {
   caCertFile: string;
   /** The node's InternalIP: the advertised address, else loopback. */
   nodeIP: string;
+  /** The controller-manager's flags for the cluster CA: kube-root-ca.crt, and signing approved CSRs. */
+  controllerManagerArgs: string[];
+  /** The kubelet's API over TLS: its serving certificate, client certificates from the cluster CA, webhook authorization. */
+  kubeletServingArgs: string[];
+  /** What kube-public/cluster-info tells joining nodes: the apiserver's address for them, and the CA. */
+  clusterInfo: { server: string; caPem: string };
 }
 
 /** The certificate in the cluster PKI that each client authenticates with. */
@@ -73,6 +79,8 @@ export async function prepareClusterAccess(paths: ClusterPaths, settings: Cluste
     });
   }
   const serving = pki.certificates.apiserver;
+  const kubeletClient = pki.certificates['apiserver-kubelet-client'];
+  const kubeletServing = pki.certificates.kubelet;
   return {
     apiServerUrl,
     kubeconfig: file,
@@ -87,6 +95,27 @@ export async function prepareClusterAccess(paths: ClusterPaths, settings: Cluste
       `--tls-private-key-file=${serving.keyFile}`,
       `--client-ca-file=${pki.caCertFile}`,
       '--authorization-mode=Node,RBAC',
+      `--service-account-key-file=${pki.serviceAccountKey.publicKeyFile}`,
+      `--service-account-signing-key-file=${pki.serviceAccountKey.privateKeyFile}`,
+      '--enable-bootstrap-token-auth',
+      // Kubelets are reached with a client certificate they verify. Their serving certificates are not checked,
+      // as with kubeadm: a joined node's kubelet serves a certificate of its own making.
+      `--kubelet-client-certificate=${kubeletClient.certFile}`,
+      `--kubelet-client-key=${kubeletClient.keyFile}`,
     ],
+    controllerManagerArgs: [
+      `--root-ca-file=${pki.caCertFile}`,
+      `--cluster-signing-cert-file=${pki.caCertFile}`,
+      `--cluster-signing-key-file=${pki.caKeyFile}`,
+      // Joining needs both: cluster-info signed with each token, and expired tokens gone.
+      '--controllers=*,bootstrapsigner,tokencleaner',
+    ],
+    kubeletServingArgs: [
+      `--tls-cert-file=${kubeletServing.certFile}`,
+      `--tls-private-key-file=${kubeletServing.keyFile}`,
+      `--client-ca-file=${pki.caCertFile}`,
+      '--authorization-mode=Webhook',
+    ],
+    clusterInfo: { server: `https://${settings.advertiseAddress ?? '127.0.0.1'}:${settings.apiPort}`, caPem: pki.ca.certPem },
   };
 }

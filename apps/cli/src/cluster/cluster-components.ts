@@ -110,7 +110,7 @@ export function schedulerSpec(c: ClusterContext): ProcessSpec {
 }
 
 export function controllerManagerSpec(c: ClusterContext): ProcessSpec {
-  return controlPlaneClientSpec(c, 'controller-manager', [`--cluster-cidr=${c.settings.clusterCIDR}`, `--root-ca-file=${c.access.caCertFile}`]);
+  return controlPlaneClientSpec(c, 'controller-manager', [`--cluster-cidr=${c.settings.clusterCIDR}`, ...c.access.controllerManagerArgs]);
 }
 
 /** A kubelet that had to be killed leaves its containerd running (in its own process group): stop it by its PID. */
@@ -136,6 +136,9 @@ export function kubeletSpec(c: ClusterContext, runtime: 'containerd' | 'hollow')
     `--root-dir=${paths.kubeletRootDir}`,
     `--pod-cidr=${settings.podCIDR}`,
     `--cluster-dns=${clusterDnsAddress}`,
+    ...c.access.kubeletServingArgs,
+    // Readiness is judged through the API; a second kubelet on the host must not fight over 10248.
+    '--healthz-port=0',
   ];
   const node =
     runtime === 'containerd'

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { HttpKubeClient, loadClientConfig } from '@skiff/client';
 import { out } from '../command-action';
 import { prepareClusterAccess } from './cluster-access';
+import { publishClusterInfo } from './cluster-info';
 import { apiserverSpec, controllerManagerSpec, etcdSpec, kubeletSpec, proxySpec, registrySpec, registryUrl, schedulerSpec, type ClusterContext } from './cluster-components';
 import { ClusterPaths, programScript, toolScript } from './cluster-paths';
 import { ClusterProgress } from './cluster-progress';
@@ -80,6 +81,7 @@ async function startComponents(sup: Supervisor, c: ClusterContext, runtime: Node
     images.catch(() => undefined);
   }
   await Promise.all([etcd, sup.start(apiserverSpec(c))]);
+  await publishClusterInfo(c.admin, c.access.clusterInfo);
   const clients = [sup.start(schedulerSpec(c)), sup.start(controllerManagerSpec(c))];
   if (runtime.kind === 'containerd') clients.push(sup.start(proxySpec(c)));
   clients.push(sup.start(kubeletSpec(c, runtime.kind)));

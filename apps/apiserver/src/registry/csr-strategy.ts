@@ -41,7 +41,7 @@ export const csrStrategy: ServerStrategy = {
     if (user.uid) spec.uid = user.uid;
     else delete spec.uid;
     spec.groups = [...user.groups];
-    const extra = (user as UserInfo & { extra?: Record<string, string[]> }).extra;
+    const extra = user.extra;
     if (extra && Object.keys(extra).length) spec.extra = deepClone(extra);
     else delete spec.extra;
     csr.spec = spec;

@@ -57,6 +57,20 @@ describe('kubelet TLS bootstrapping policy', () => {
     expect(can(controllerManager, ['update', certs, `${csrs}/status`, undefined, 'x'])).toBe(true);
   });
 
+  it("ships Kubernetes' unbound per-signer approver roles", () => {
+    const names = defaultClusterRoles().map((r) => r.metadata.name);
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'system:certificates.k8s.io:kube-apiserver-client-approver',
+        'system:certificates.k8s.io:kube-apiserver-client-kubelet-approver',
+        'system:certificates.k8s.io:kubelet-serving-approver',
+        'system:certificates.k8s.io:legacy-unknown-approver',
+      ]),
+    );
+    const role = defaultClusterRoles().find((r) => r.metadata.name === 'system:certificates.k8s.io:kubelet-serving-approver')!;
+    expect(role.rules).toEqual([{ verbs: ['approve'], apiGroups: ['certificates.k8s.io'], resources: ['signers'], resourceNames: ['kubernetes.io/kubelet-serving'] }]);
+  });
+
   it("gives the controllers' service accounts Kubernetes' rights", () => {
     const certificateController = account('certificate-controller');
     expect(can(certificateController, ['update', certs, `${csrs}/approval`, undefined, 'x'])).toBe(true);

@@ -10,6 +10,7 @@ export const selfNodeClientApproverRoleName = 'system:certificates.k8s.io:certif
 export const certificateControllerRoleName = 'system:controller:certificate-controller';
 export const bootstrapSignerRoleName = 'system:controller:bootstrap-signer';
 export const tokenCleanerRoleName = 'system:controller:token-cleaner';
+const approvableSigners = ['kubernetes.io/kube-apiserver-client', 'kubernetes.io/kube-apiserver-client-kubelet', 'kubernetes.io/kubelet-serving', 'kubernetes.io/legacy-unknown'];
 
 /**
  * Kubelet TLS bootstrapping: a joining kubelet (a bootstrap token) may file CSRs, and the approver approves a
@@ -21,6 +22,10 @@ export function certificateClusterRoles(): ClusterRole[] {
     clusterRole(nodeBootstrapperRoleName, [rule(['create', ...read], [certificates], ['certificatesigningrequests'])]),
     clusterRole(nodeClientApproverRoleName, [rule(['create'], [certificates], ['certificatesigningrequests/nodeclient'])]),
     clusterRole(selfNodeClientApproverRoleName, [rule(['create'], [certificates], ['certificatesigningrequests/selfnodeclient'])]),
+    // Grantable approvers per signer, as Kubernetes ships them (unbound): approving needs `approve` on the signer.
+    ...approvableSigners.map((signer) =>
+      clusterRole(`system:certificates.k8s.io:${signer.replace('kubernetes.io/', '')}-approver`, [rule(['approve'], [certificates], ['signers'], [signer])]),
+    ),
     clusterRole(certificateControllerRoleName, [
       rule(['delete', ...read], [certificates], ['certificatesigningrequests']),
       rule(['update'], [certificates], ['certificatesigningrequests/approval', 'certificatesigningrequests/status']),

@@ -32,7 +32,13 @@ export class BootstrapSigner extends QueueController {
   }
 
   reconcile(key: string): Promise<void> {
-    return reconcileClusterInfoSignatures(key, { client: this.ctx.client, configMaps: this.configMaps.lister, secrets: this.secrets.lister, clock: this.ctx.clock });
+    return reconcileClusterInfoSignatures(key, {
+      client: this.ctx.client,
+      configMaps: this.configMaps.lister,
+      secrets: this.secrets.lister,
+      clock: this.ctx.clock,
+      requeueAfter: (k, ms) => this.queue.addAfter(k, ms),
+    });
   }
 }
 

@@ -76,6 +76,14 @@ describe('the bootstrap signer', () => {
     expect(await verifyClusterInfoSignature(changed, data(kit)['jws-kubeconfig-abcdef'], 'abcdef', '0123456789abcdef')).toBe(true);
   });
 
+  it('drops the signature of a token when it expires, even while its Secret is still there', async () => {
+    await start([configmaps, clusterInfo()], [secrets, token('abcdef', '0123456789abcdef', { 'usage-bootstrap-signing': 'true', expiration: '2024-05-01T10:30:00Z' })]);
+    expect(Object.keys(data(kit)).sort()).toEqual(['jws-kubeconfig-abcdef', 'kubeconfig']);
+    await kit.clock.advance(30 * 60_000);
+    await drain(controller);
+    expect(Object.keys(data(kit))).toEqual(['kubeconfig']);
+  });
+
   it('writes nothing when every signature is already right, and drops forged ones', async () => {
     await start([configmaps, clusterInfo()], [secrets, token('abcdef', '0123456789abcdef')]);
     kit.client.clearActions();

@@ -77,6 +77,7 @@ describe('CertificateSigningRequest', () => {
     expect(certificatesigningrequests.validate!(csr({ signerName: 'example/signer' }))[0].detail).toBe('should be a domain with at least two segments separated by dots');
     expect(certificatesigningrequests.validate!(csr({ signerName: 'Example.com/x' }))[0].detail).toMatch(/^validating label "Example"/);
     expect(certificatesigningrequests.validate!(csr({ signerName: 'example.com/my-signer' }))).toEqual([]);
+    expect(certificatesigningrequests.validate!(csr({ signerName: 'kubernetes.io/legacy-unknown' }))[0].detail).toBe('the legacy signerName is not allowed via this API version');
   });
 
   it('asks for at least ten minutes', () => {

@@ -2,39 +2,14 @@ import { Int, List, MapOf, Opt, Str, Struct, Time, type Static } from '../../sch
 import { defineResource, kindHeader } from '../../scheme/define-resource';
 import { validateCertificateSigningRequest, validateCertificateSigningRequestUpdate, validateCertificateSigningRequestSubresourceUpdate } from './csr-validation';
 
+export { keyUsages, type KeyUsage } from './key-usages';
+
 /** The signers Kubernetes defines; kube-controller-manager signs the first three with the cluster CA. */
 export const kubeAPIServerClientSignerName = 'kubernetes.io/kube-apiserver-client';
 export const kubeAPIServerClientKubeletSignerName = 'kubernetes.io/kube-apiserver-client-kubelet';
 export const kubeletServingSignerName = 'kubernetes.io/kubelet-serving';
 export const legacyUnknownSignerName = 'kubernetes.io/legacy-unknown';
 
-/** Key usages a request may ask for, spelled as in certificates.k8s.io/v1. */
-export const keyUsages = [
-  'signing',
-  'digital signature',
-  'content commitment',
-  'key encipherment',
-  'key agreement',
-  'data encipherment',
-  'cert sign',
-  'crl sign',
-  'encipher only',
-  'decipher only',
-  'any',
-  'server auth',
-  'client auth',
-  'code signing',
-  'email protection',
-  's/mime',
-  'ipsec end system',
-  'ipsec tunnel',
-  'ipsec user',
-  'timestamping',
-  'ocsp signing',
-  'microsoft sgc',
-  'netscape sgc',
-] as const;
-export type KeyUsage = (typeof keyUsages)[number];
 
 export const csrConditionTypes = { approved: 'Approved', denied: 'Denied', failed: 'Failed' } as const;
 

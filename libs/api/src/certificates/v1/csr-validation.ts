@@ -1,13 +1,10 @@
 import { FieldPath, duplicate, forbidden, invalid, notSupported, required, tooLong, type FieldError } from '../../validation/field-errors';
 import { isDNS1123Label, isDNS1123Subdomain } from '../../validation/names';
 import { certificateBundleProblem, parseCertificateRequest } from './certificate-request-pem';
+import { keyUsages } from './key-usages';
 import type { CertificateSigningRequest, CertificateSigningRequestCondition } from './certificate-signing-request';
 
-const usages = new Set([
-  'signing', 'digital signature', 'content commitment', 'key encipherment', 'key agreement', 'data encipherment', 'cert sign', 'crl sign',
-  'encipher only', 'decipher only', 'any', 'server auth', 'client auth', 'code signing', 'email protection', 's/mime', 'ipsec end system',
-  'ipsec tunnel', 'ipsec user', 'timestamping', 'ocsp signing', 'microsoft sgc', 'netscape sgc',
-]);
+const usages = new Set<string>(keyUsages);
 const sortedUsages = [...usages].sort();
 /** Approved, Denied and Failed only ever hold status True. */
 const trueOnlyConditions = new Set(['Approved', 'Denied', 'Failed']);
@@ -88,7 +85,8 @@ export function validateCertificateSigningRequest(csr: CertificateSigningRequest
     if (seen.has(u)) errs.push(duplicate(p.child('usages').index(i), u));
     seen.add(u);
   });
-  errs.push(...validateSignerName(p.child('signerName'), spec.signerName));
+  if (spec.signerName === 'kubernetes.io/legacy-unknown') errs.push(invalid(p.child('signerName'), spec.signerName, 'the legacy signerName is not allowed via this API version'));
+  else errs.push(...validateSignerName(p.child('signerName'), spec.signerName));
   if (spec.expirationSeconds !== undefined && spec.expirationSeconds < minimumExpirationSeconds) {
     errs.push(invalid(p.child('expirationSeconds'), spec.expirationSeconds, 'may not specify a duration less than 600 seconds (10 minutes)'));
   }

@@ -10,3 +10,4 @@ export * from './names';
 export * from './request-signing';
 export * from './cluster-info';
 export * from './node-client-certificate';
+export * from './files';

@@ -6,20 +6,25 @@ import { gatewayOf, type ClusterSettings } from './cluster-settings';
 /** Who talks to the apiserver. Each has its own kubeconfig with its own client certificate. */
 export type ClusterClient = 'admin' | 'scheduler' | 'controller-manager' | 'kubelet' | 'proxy';
 
-/** How the cluster's clients reach the apiserver, and what the apiserver needs to serve them. */
-export interface ClusterAccess {
+/** What a node's kubelet and proxy authenticate with, and how the kubelet serves its API. */
+export interface NodeAccess {
   apiServerUrl: string;
+  kubeconfig(who: 'kubelet' | 'proxy'): string;
+  /** The cluster CA's certificate. */
+  caCertFile: string;
+  /** The node's InternalIP. */
+  nodeIP: string;
+  /** The kubelet's API over TLS: its serving certificate, client certificates from the cluster CA, webhook authorization. */
+  kubeletServingArgs: string[];
+}
+
+/** How the cluster's clients reach the apiserver, and what the apiserver needs to serve them. */
+export interface ClusterAccess extends NodeAccess {
   kubeconfig(who: ClusterClient): string;
   /** Flags for the apiserver beyond etcd and the bind address: the secure port, its certificates and authorization. */
   apiserverArgs: string[];
-  /** The cluster CA's certificate, which verifies the apiserver and signs every client certificate. */
-  caCertFile: string;
-  /** The node's InternalIP: the advertised address, else loopback. */
-  nodeIP: string;
   /** The controller-manager's flags for the cluster CA: kube-root-ca.crt, and signing approved CSRs. */
   controllerManagerArgs: string[];
-  /** The kubelet's API over TLS: its serving certificate, client certificates from the cluster CA, webhook authorization. */
-  kubeletServingArgs: string[];
   /** What kube-public/cluster-info tells joining nodes: the apiserver's address for them, and the CA. */
   clusterInfo: { server: string; caPem: string };
 }

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { HttpKubeClient } from '@skiff/client';
-import type { ClusterAccess } from './cluster-access';
+import type { ClusterAccess, NodeAccess } from './cluster-access';
 import { programScript, type ClusterPaths } from './cluster-paths';
 import type { ClusterSettings } from './cluster-settings';
 import { commandLine, identify, terminateProcess } from './process-identity';
@@ -11,14 +11,19 @@ import type { ProcessSpec } from './supervisor';
 /** The kube-dns Service's address (the tenth of the default service range), which pods get as their resolver. */
 export const clusterDnsAddress = '10.96.0.10';
 
-/** What the component definitions need to know about the cluster being started. */
-export interface ClusterContext {
+/** What the node's components (registry, kubelet, proxy) need to know: a node of `skiff up`'s or a joined one. */
+export interface NodeContext {
   paths: ClusterPaths;
   settings: ClusterSettings;
-  access: ClusterAccess;
-  /** The admin's client, for readiness checks through the API. */
+  access: NodeAccess;
+  /** A client that may read the node's Node, for readiness checks through the API. */
   admin: HttpKubeClient;
   env: NodeJS.ProcessEnv;
+}
+
+/** What the component definitions need to know about the cluster being started. */
+export interface ClusterContext extends NodeContext {
+  access: ClusterAccess;
 }
 
 export function etcdUrl(settings: ClusterSettings): string {
@@ -29,7 +34,7 @@ export function registryUrl(settings: ClusterSettings): string {
   return `http://127.0.0.1:${settings.registryPort}`;
 }
 
-function nodeProgram(c: ClusterContext, name: string, script: string, args: string[], spec: Partial<ProcessSpec>): ProcessSpec {
+function nodeProgram(c: NodeContext, name: string, script: string, args: string[], spec: Partial<ProcessSpec>): ProcessSpec {
   return { name, command: process.execPath, args: [script, ...args], env: c.env, logFile: c.paths.log(name), ...spec };
 }
 
@@ -59,7 +64,7 @@ export function etcdSpec(c: ClusterContext): ProcessSpec {
 }
 
 /** Debian's docker-registry (Distribution 2.8) on loopback, without auth: the node's images come from it. */
-export function registrySpec(c: ClusterContext): ProcessSpec {
+export function registrySpec(c: NodeContext): ProcessSpec {
   const configFile = path.join(c.paths.registryDir, 'config.yml');
   fs.mkdirSync(c.paths.registryDir, { recursive: true });
   fs.writeFileSync(
@@ -125,7 +130,7 @@ async function stopLeftoverContainerd(paths: ClusterPaths): Promise<void> {
   if (id && commandLine(pid).includes(paths.containerdDir)) await terminateProcess(id, 10_000);
 }
 
-export function kubeletSpec(c: ClusterContext, runtime: 'containerd' | 'hollow'): ProcessSpec {
+export function kubeletSpec(c: NodeContext, runtime: 'containerd' | 'hollow'): ProcessSpec {
   const { settings, paths } = c;
   const common = [
     `--kubeconfig=${c.access.kubeconfig('kubelet')}`,
@@ -134,7 +139,8 @@ export function kubeletSpec(c: ClusterContext, runtime: 'containerd' | 'hollow')
     `--address=${c.access.nodeIP}`,
     '--port=0',
     `--root-dir=${paths.kubeletRootDir}`,
-    `--pod-cidr=${settings.podCIDR}`,
+    // A joined node waits for the range the node IPAM controller gives it.
+    ...(settings.podCIDR ? [`--pod-cidr=${settings.podCIDR}`] : []),
     `--cluster-dns=${clusterDnsAddress}`,
     ...c.access.kubeletServingArgs,
     // Readiness is judged through the API; a second kubelet on the host must not fight over 10248.
@@ -157,7 +163,7 @@ export function kubeletSpec(c: ClusterContext, runtime: 'containerd' | 'hollow')
   });
 }
 
-export function proxySpec(c: ClusterContext): ProcessSpec {
+export function proxySpec(c: NodeContext): ProcessSpec {
   return nodeProgram(
     c,
     'proxy',

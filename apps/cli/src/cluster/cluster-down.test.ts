@@ -80,7 +80,7 @@ describe('downCluster', () => {
   it('refuses to wipe a directory skiff up did not make', async () => {
     fs.writeFileSync(path.join(paths.dir, 'precious.txt'), 'keep me');
     expect(await downCluster({ dataDir: paths.dir, wipe: true })).toBe(1);
-    expect(stderr).toBe(`error: ${paths.dir} is not a skiff up data directory (no ${paths.settingsFile}); not deleting it\n`);
+    expect(stderr).toBe(`error: ${paths.dir} is not a skiff up or skiff join data directory (no ${paths.settingsFile}); not deleting it\n`);
     expect(fs.readFileSync(path.join(paths.dir, 'precious.txt'), 'utf8')).toBe('keep me');
   });
 });

@@ -19,7 +19,7 @@ export interface DownOptions {
   componentTimeoutMs?: number;
 }
 
-/** A data directory `skiff up` made: `--wipe` deletes nothing else. */
+/** A data directory `skiff up` or `skiff join` made: `--wipe` deletes nothing else. */
 function looksLikeClusterDir(paths: ClusterPaths): boolean {
   return fs.existsSync(paths.settingsFile) || fs.existsSync(paths.statusFile) || fs.existsSync(paths.pidFile);
 }
@@ -36,12 +36,13 @@ export async function downCluster(opts: DownOptions): Promise<number> {
     return 0;
   }
   if (opts.wipe && !looksLikeClusterDir(paths)) {
-    out.stderr(`error: ${paths.dir} is not a skiff up data directory (no ${paths.settingsFile}); not deleting it\n`);
+    out.stderr(`error: ${paths.dir} is not a skiff up or skiff join data directory (no ${paths.settingsFile}); not deleting it\n`);
     return 1;
   }
   const status = readStatus(paths);
   const settings = readSettings(paths);
   const pid = runningPid(paths.pidFile);
+  const command = settings?.joined ? 'skiff join' : 'skiff up';
   const realNode = status?.node?.runtime === 'containerd';
   const problems: string[] = [];
   const attempt = async (what: string, step: () => Promise<unknown> | unknown) => {
@@ -61,14 +62,14 @@ export async function downCluster(opts: DownOptions): Promise<number> {
   }
 
   if (pid !== undefined) {
-    out.stdout(`Stopping skiff up (pid ${pid}) on ${paths.dir}...\n`);
+    out.stdout(`Stopping ${command} (pid ${pid}) on ${paths.dir}...\n`);
     const id = identify(pid);
     if (id) {
       const how = await terminateProcess(id, opts.timeoutMs ?? 120_000);
       if (how === 'killed') problems.push(`the supervisor (pid ${pid}) did not stop in time and was killed`);
     }
   } else {
-    out.stdout(`skiff up is not running on ${paths.dir}.\n`);
+    out.stdout(`${command} is not running on ${paths.dir}.\n`);
   }
   for (const [name, id] of Object.entries(readStatus(paths)?.components ?? {})) {
     if (!stillRunning(id)) continue;
@@ -94,7 +95,7 @@ export async function downCluster(opts: DownOptions): Promise<number> {
       out.stdout(`Deleted ${paths.dir}.\n`);
     }
   } else if (pid !== undefined) {
-    out.stdout(`Stopped. The pods keep running and the next \`skiff up${dataDirFlag(paths)}\` adopts them; the data stays in ${paths.dir} (\`skiff down --wipe\` deletes it).\n`);
+    out.stdout(`Stopped. The pods keep running and the next \`${command}${dataDirFlag(paths)}\` adopts them; the data stays in ${paths.dir} (\`skiff down --wipe\` deletes it).\n`);
   }
   if (problems.length) {
     out.stderr(`error: ${problems.join('; ')}${opts.wipe ? `; ${paths.dir} was kept` : ''}\n`);

@@ -83,6 +83,21 @@ export class ClusterProgress {
     for (const line of lines) this.print(line);
   }
 
+  /** A joined node is Ready: where it runs, and where to look at it from. */
+  joined(o: { paths: ClusterPaths; nodeName: string; runtime: NodeRuntime; apiServer: string; detached: boolean }): void {
+    this.progress.clear();
+    const node = o.runtime.kind === 'containerd' ? 'containerd' : `hollow: ${o.runtime.why}`;
+    const lines = [
+      `Joined in ${seconds(Date.now() - this.startedAt)}: node ${o.nodeName} is Ready (${node}).`,
+      `  apiserver:  ${o.apiServer}`,
+      `  logs:       ${o.paths.logDir}/`,
+      '',
+      'See it from the control plane: kubectl get nodes -o wide',
+    ];
+    if (!o.detached) lines.push(`Ctrl-C (or \`skiff down${dataDirFlag(o.paths)}\`) stops the node's kubelet and proxy; the pods keep running and the next \`skiff join${dataDirFlag(o.paths)}\` adopts them.`);
+    for (const line of lines) this.print(line);
+  }
+
   private milestone(what: string, word: string, extra = ''): void {
     this.print(`  ${what.padEnd(20)} ${word.padEnd(6)}  ${seconds(Date.now() - this.startedAt)}${extra}`);
   }

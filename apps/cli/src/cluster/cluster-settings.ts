@@ -10,7 +10,7 @@ export interface ClusterSettings {
   etcdPeerPort: number;
   registryPort: number;
   nodeName: string;
-  /** The node's pod range, on its CNI bridge. */
+  /** The node's pod range, on its CNI bridge; '' on a joined node, whose range the node IPAM controller assigns. */
   podCIDR: string;
   /** The range all pods come from (the controller-manager's and the proxy's --cluster-cidr). */
   clusterCIDR: string;
@@ -20,6 +20,8 @@ export interface ClusterSettings {
    * InternalIP); unset for a cluster that is only this machine.
    */
   advertiseAddress?: string;
+  /** Set on a node that `skiff join` added to a cluster elsewhere: it runs no control plane of its own. */
+  joined?: { server: string };
   /** net.ipv4.conf.all.route_localnet before skiff-proxy first changed it; `skiff down --wipe` puts it back. */
   routeLocalnetBefore?: string;
 }
@@ -111,7 +113,11 @@ export function cidrWithin(inner: string, outer: string): boolean {
  * default; a recorded or default port taken by something else is replaced by a free one, with a note saying so.
  * Call it once the data directory's earlier components are stopped, so their ports count as free.
  */
-export async function resolveSettings(paths: ClusterPaths, flags: SettingsFlags, needs: { registry: boolean }): Promise<{ settings: ClusterSettings; notes: string[] }> {
+export async function resolveSettings(
+  paths: ClusterPaths,
+  flags: SettingsFlags,
+  needs: { registry: boolean; joined?: { server: string } },
+): Promise<{ settings: ClusterSettings; notes: string[] }> {
   const recorded = readSettings(paths);
   const notes: string[] = [];
   const taken = new Set<number>();
@@ -134,20 +140,25 @@ export async function resolveSettings(paths: ClusterPaths, flags: SettingsFlags,
     if (chosen !== wanted) notes.push(`port ${wanted} is in use, so ${what} listens on ${chosen}`);
     return chosen;
   };
-  const podCIDR = flags.podCidr ?? recorded?.podCIDR ?? settingDefaults.podCIDR;
+  const joined = needs.joined;
+  // A joined node gets its range from the cluster; its own ports are only the registry's.
+  const podCIDR = joined ? '' : (flags.podCidr ?? recorded?.podCIDR ?? settingDefaults.podCIDR);
+  const controlPlanePort = (what: string, flag: string, given: number | undefined, previous: number | undefined, preferred: number) =>
+    joined ? Promise.resolve(0) : port(what, flag, given, previous, preferred);
   const settings: ClusterSettings = {
-    apiPort: await port('the apiserver', '--api-port', flags.apiPort, recorded?.apiPort, settingDefaults.apiPort),
-    etcdPort: await port('etcd', '--etcd-port', flags.etcdPort, recorded?.etcdPort, settingDefaults.etcdPort),
-    etcdPeerPort: await port("etcd's peer listener", '--etcd-port', undefined, recorded?.etcdPeerPort, settingDefaults.etcdPeerPort),
+    apiPort: await controlPlanePort('the apiserver', '--api-port', flags.apiPort, recorded?.apiPort, settingDefaults.apiPort),
+    etcdPort: await controlPlanePort('etcd', '--etcd-port', flags.etcdPort, recorded?.etcdPort, settingDefaults.etcdPort),
+    etcdPeerPort: await controlPlanePort("etcd's peer listener", '--etcd-port', undefined, recorded?.etcdPeerPort, settingDefaults.etcdPeerPort),
     // A hollow node runs no registry; its port is only recorded for a later real node.
     registryPort: needs.registry
       ? await port('the image registry', '--registry-port', flags.registryPort, recorded?.registryPort, settingDefaults.registryPort)
       : (flags.registryPort ?? recorded?.registryPort ?? settingDefaults.registryPort),
     nodeName: flags.nodeName ?? recorded?.nodeName ?? defaultNodeName(),
     podCIDR,
-    clusterCIDR: cidrWithin(podCIDR, settingDefaults.clusterCIDR) ? settingDefaults.clusterCIDR : podCIDR,
+    clusterCIDR: joined || cidrWithin(podCIDR, settingDefaults.clusterCIDR) ? settingDefaults.clusterCIDR : podCIDR,
     cniBridge: flags.cniBridge ?? recorded?.cniBridge ?? settingDefaults.cniBridge,
     ...((flags.advertiseAddress ?? recorded?.advertiseAddress) !== undefined ? { advertiseAddress: flags.advertiseAddress ?? recorded?.advertiseAddress } : {}),
+    ...(joined ? { joined } : {}),
     ...(recorded?.routeLocalnetBefore !== undefined ? { routeLocalnetBefore: recorded.routeLocalnetBefore } : {}),
   };
   return { settings, notes };

@@ -147,7 +147,7 @@ export function removePodNetwork(settings: ClusterSettings): void {
     }
     for (const rule of rules.split('\n')) {
       const m = /^-A POSTROUTING -s (\d+\.\d+\.\d+\.\d+)\/32 .*-j (CNI-[0-9a-f]+)\b/.exec(rule);
-      if (!m || !cidrWithin(`${m[1]}/32`, settings.podCIDR)) continue;
+      if (!m || !cidrWithin(`${m[1]}/32`, settings.podCIDR || settings.clusterCIDR)) continue;
       // iptables -S quotes like a shell.
       execFileSync('sh', ['-c', `${iptables} -w -t nat ${rule.replace(/^-A /, '-D ')}`], { stdio: 'ignore' });
       run(iptables, ['-w', '-t', 'nat', '-F', m[2]]);
@@ -163,12 +163,25 @@ export function removeCniResults(sandboxIds: readonly string[]): void {
   for (const f of fs.readdirSync(dir)) if (sandboxIds.some((id) => f.includes(`-${id}-`))) fs.rmSync(path.join(dir, f), { force: true });
 }
 
-/** skiff-proxy processes running on this host (another cluster's, or a test's). */
+function networkNamespaceOf(pid: number | 'self'): string | undefined {
+  try {
+    return fs.readlinkSync(`/proc/${pid}/ns/net`);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * skiff-proxy processes running on this host (another cluster's, or a test's) in this process's network namespace:
+ * iptables rules and the node-local DNS address are per namespace, so proxies of nodes in other namespaces share none.
+ */
 export function runningProxies(): number[] {
   const found: number[] = [];
+  const ours = networkNamespaceOf('self');
   for (const entry of fs.readdirSync('/proc')) {
     const pid = Number(entry);
     if (!Number.isInteger(pid) || pid === process.pid) continue;
+    if (networkNamespaceOf(pid) !== ours) continue;
     const args = commandLine(pid).split(' ');
     if (args.some((a) => path.basename(a) === 'skiff-proxy.js') && !args.some((a) => a.startsWith('--cleanup'))) found.push(pid);
   }

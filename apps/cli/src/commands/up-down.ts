@@ -1,11 +1,12 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { ipv4Flag } from '@skiff/client';
-import { commandAction } from '../command-action';
+import { collect, commandAction } from '../command-action';
 import { downCluster } from '../cluster/cluster-down';
 import { ClusterPaths } from '../cluster/cluster-paths';
 import { parseCIDR } from '../cluster/cluster-settings';
 import { superviseCluster, type UpOptions } from '../cluster/cluster-up';
-import { upDetached } from '../cluster/detached-up';
+import { superviseJoinedNode, type JoinOptions } from '../cluster/cluster-join';
+import { joinDetached, upDetached } from '../cluster/detached-up';
 
 function portFlag(v: string): number {
   const n = Number(v);
@@ -37,6 +38,20 @@ interface UpFlags {
   nodeName?: string;
   podCidr?: string;
   advertiseAddress?: string;
+  cniBridge?: string;
+  hollow?: boolean;
+}
+
+interface JoinFlags {
+  server?: string;
+  token?: string;
+  discoveryTokenCaCertHash?: string[];
+  discoveryTokenUnsafeSkipCaVerification?: boolean;
+  dataDir?: string;
+  detach?: boolean;
+  nodeName?: string;
+  nodeIp?: string;
+  registryPort?: number;
   cniBridge?: string;
   hollow?: boolean;
 }
@@ -75,8 +90,41 @@ export function registerUpDown(program: Command): void {
     );
 
   program
+    .command('join')
+    .description('Join this machine to a cluster as a node: kubelet (with its containerd), proxy and image registry, supervised')
+    .option('--server <url>', 'the apiserver, https://host:port (a node that joined before remembers it)')
+    .option('--token <token>', 'a bootstrap token (skiff token create); not needed again while the node\'s certificate is valid')
+    .option('--discovery-token-ca-cert-hash <sha256:hex>', "pin of the cluster CA's public key (repeatable)", collect, [])
+    .option('--discovery-token-unsafe-skip-ca-verification', 'trust the apiserver without a CA pin (only the token vouches for it)')
+    .option('--data-dir <dir>', "where the node keeps its credentials, data and logs", ClusterPaths.defaultDir())
+    .option('-d, --detach', 'run in the background; return once the node is Ready')
+    .option('--node-name <name>', 'the Node name (default: the host name)', nodeNameFlag)
+    .option('--node-ip <ip>', 'the address the apiserver and other nodes reach this node on (default: the one this host reaches the server from)', ipv4Flag)
+    .option('--registry-port <port>', "the node's local image registry port on 127.0.0.1 (default 5000)", portFlag)
+    .option('--cni-bridge <name>', "the node's pod bridge (default skiff0)", bridgeFlag)
+    .option('--hollow', 'run a hollow node (pods go Running without containers)')
+    .action(
+      commandAction(async (_ctx, flags: JoinFlags) => {
+        const opts: JoinOptions = {
+          dataDir: flags.dataDir ?? ClusterPaths.defaultDir(),
+          server: flags.server,
+          token: flags.token,
+          caCertHashes: flags.discoveryTokenCaCertHash ?? [],
+          unsafeSkipCAVerification: flags.discoveryTokenUnsafeSkipCaVerification,
+          nodeName: flags.nodeName,
+          nodeIP: flags.nodeIp,
+          registryPort: flags.registryPort,
+          cniBridge: flags.cniBridge,
+          hollow: flags.hollow,
+          startedAt: Math.round(performance.timeOrigin),
+        };
+        process.exitCode = flags.detach ? await joinDetached(opts) : await superviseJoinedNode(opts);
+      }),
+    );
+
+  program
     .command('down')
-    .description('Stop the cluster `skiff up` started (the pods keep running unless --wipe)')
+    .description('Stop the cluster `skiff up` (or the node `skiff join`) started (the pods keep running unless --wipe)')
     .option('--data-dir <dir>', 'the data directory given to skiff up', ClusterPaths.defaultDir())
     .option('--wipe', "also delete the node's pods, its pod network and the data directory")
     .action(

@@ -3,7 +3,7 @@ import type { Scheme } from '../scheme/scheme';
 import { ComponentSchemas, patchName } from './component-schemas';
 import { resourcePaths, type OperationOptions, type ResourceRefs } from './operations';
 import { metaV1Package, packageOf } from './schema-names';
-import type { OpenAPIDocument, OpenAPIPathItem } from './types';
+import type { OpenAPIDocument, OpenAPIPathItem, OpenAPISchema } from './types';
 
 export interface OpenAPIV3Options extends Partial<OperationOptions> {
   /** `info.version`: the Kubernetes version the server reports, e.g. `v1.32.4`. */
@@ -16,12 +16,24 @@ export function groupVersionPath(gv: { group: string; version: string }): string
   return gv.group ? `apis/${gv.group}/${gv.version}` : `api/${gv.version}`;
 }
 
+/** The paths of one group-version and the component schemas they refer to directly. */
+export interface GroupVersionPaths {
+  /** groupVersionPath: `api/v1`, `apis/apps/v1`. */
+  key: string;
+  paths: Record<string, OpenAPIPathItem>;
+  roots: Set<string>;
+}
+
 /**
- * One OpenAPI 3.0 document per group-version of the scheme, keyed by groupVersionPath, as Kubernetes serves
- * them under `/openapi/v3/<key>`: the paths of every resource in that group-version and the component
- * schemas those paths reach.
+ * What both OpenAPI versions are built from: every group-version's paths (OpenAPI 3 operations) and the shared
+ * component schemas, of which each document takes the closure of what its paths reach.
  */
-export function buildOpenAPIV3Documents(scheme: Scheme, opts: OpenAPIV3Options): Map<string, OpenAPIDocument> {
+export interface OpenAPIModel {
+  groupVersions: GroupVersionPaths[];
+  closure(roots: Iterable<string>): Record<string, OpenAPISchema>;
+}
+
+export function buildOpenAPIModel(scheme: Scheme, opts: Partial<OperationOptions> = {}): OpenAPIModel {
   const operationOptions: OperationOptions = { strategicMergePatch: opts.strategicMergePatch ?? true };
   const components = new ComponentSchemas();
   // Kinds first, so that a struct that is both a kind and a field elsewhere is built as a kind.
@@ -44,8 +56,7 @@ export function buildOpenAPIV3Documents(scheme: Scheme, opts: OpenAPIV3Options):
     refs.set(t, { kind, list, status, deleteOptions, patch, subresourceKinds });
   }
 
-  const docs = new Map<string, OpenAPIDocument>();
-  for (const gv of scheme.groupVersions()) {
+  const groupVersions = scheme.groupVersions().map((gv): GroupVersionPaths => {
     const paths: Record<string, OpenAPIPathItem> = {};
     const roots = new Set<string>([status, deleteOptions, patch]);
     for (const t of scheme.all.filter((r) => r.group === gv.group && r.version === gv.version)) {
@@ -55,11 +66,25 @@ export function buildOpenAPIV3Documents(scheme: Scheme, opts: OpenAPIV3Options):
       for (const name of r.subresourceKinds.values()) roots.add(name);
       Object.assign(paths, resourcePaths(t, r, operationOptions));
     }
-    docs.set(groupVersionPath(gv), {
+    return { key: groupVersionPath(gv), paths: sortKeys(paths), roots };
+  });
+  return { groupVersions, closure: (roots) => components.closure(roots) };
+}
+
+/**
+ * One OpenAPI 3.0 document per group-version of the scheme, keyed by groupVersionPath, as Kubernetes serves
+ * them under `/openapi/v3/<key>`: the paths of every resource in that group-version and the component
+ * schemas those paths reach.
+ */
+export function buildOpenAPIV3Documents(scheme: Scheme, opts: OpenAPIV3Options): Map<string, OpenAPIDocument> {
+  const model = buildOpenAPIModel(scheme, opts);
+  const docs = new Map<string, OpenAPIDocument>();
+  for (const gv of model.groupVersions) {
+    docs.set(gv.key, {
       openapi: '3.0.0',
       info: { title: opts.title ?? 'Kubernetes', version: opts.version },
-      paths: sortKeys(paths),
-      components: { schemas: components.closure(roots) },
+      paths: gv.paths,
+      components: { schemas: model.closure(gv.roots) },
     });
   }
   return docs;
@@ -78,6 +103,6 @@ function subresourceKindName(
   return schema ? components.addKind(gvk, schema) : undefined;
 }
 
-function sortKeys<T>(record: Record<string, T>): Record<string, T> {
+export function sortKeys<T>(record: Record<string, T>): Record<string, T> {
   return Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }

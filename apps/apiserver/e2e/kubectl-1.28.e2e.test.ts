@@ -3,7 +3,7 @@ import { Kubectl, kubectlBinary, startControlPlane, type TestControlPlane } from
 jest.setTimeout(120_000);
 
 // kubectl 1.28 predates aggregated discovery v2 (it asks for v2beta1 and gets legacy discovery from Skiff) and
-// validates manifests only through the protobuf /openapi/v2, which Skiff does not serve: apply needs --validate=false.
+// reads only the protobuf /openapi/v2: for field validation (the server's, through the PATCH operations) and merge keys.
 let cp: TestControlPlane;
 let k: Kubectl;
 
@@ -28,9 +28,9 @@ describe('kubectl 1.28 against skiff-apiserver', () => {
     const manifest = (image: string) =>
       `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: old}\nspec:\n  selector: {matchLabels: {app: old}}\n  template:\n    metadata: {labels: {app: old}}\n    spec:\n      containers: [{name: a, image: ${image}}, {name: b, image: busybox}]\n`;
     const f = k.file('d.yaml', manifest('nginx:1.25'));
-    expect(await k.ok(['apply', '--validate=false', '-f', f])).toContain('deployment.apps/old created');
+    expect(await k.ok(['apply', '-f', f])).toContain('deployment.apps/old created');
     k.file('d.yaml', manifest('nginx:1.26'));
-    expect(await k.ok(['apply', '--validate=false', '-f', f])).toContain('deployment.apps/old configured');
+    expect(await k.ok(['apply', '-f', f])).toContain('deployment.apps/old configured');
     expect(await k.ok(['get', 'deploy', 'old', '-o', 'jsonpath={.spec.template.spec.containers[*].image}'])).toBe('nginx:1.26 busybox');
     expect(await k.ok(['get', 'deployments'])).toMatch(/^NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE$/m);
     expect(await k.ok(['delete', '-f', f])).toContain('deployment.apps "old" deleted');

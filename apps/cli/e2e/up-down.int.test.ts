@@ -195,7 +195,7 @@ describe('skiff up --detach / skiff down --wipe on a real node', () => {
       },
       { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'sa-client', namespace: 'default' }, spec: { serviceAccountName: 'reader', containers: [{ name: 'app', image: 'busybox', command: ['sleep', '3600'] }] } },
     ];
-    // Documents, not a `kind: List`: kubectl validates a List only against /openapi/v2, which is not served.
+    // Several documents in one file (a `kind: List` works as well).
     const file = path.join(dir, 'sa-client.yaml');
     fs.writeFileSync(file, manifests.map((m) => stringify(m)).join('---\n'));
     const applied = await kubectl(['apply', '-f', file]);

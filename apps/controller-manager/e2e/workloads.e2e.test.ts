@@ -125,8 +125,8 @@ it('runs a Deployment through kubectl: rollout, set image, undo, Service endpoin
       ],
     }),
   );
-  // kubectl validates a `kind: List` file on the client against the protobuf /openapi/v2, which Skiff does not serve.
-  expect(await kubectl('apply', '--validate=false', '-f', manifest)).toMatchObject({ code: 0, stdout: expect.stringContaining('deployment.apps/web created') });
+  // kubectl validates a `kind: List` file on the client, against the protobuf /openapi/v2.
+  expect(await kubectl('apply', '-f', manifest)).toMatchObject({ code: 0, stdout: expect.stringContaining('deployment.apps/web created') });
 
   const first = await kubectl('rollout', 'status', 'deployment/web', '--timeout=20s');
   expect(first).toMatchObject({ code: 0, stdout: expect.stringContaining('deployment "web" successfully rolled out') });

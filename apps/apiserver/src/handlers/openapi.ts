@@ -7,8 +7,7 @@ import { StatusError } from './status-error';
  * Serves OpenAPI v3 the way Kubernetes does: `/openapi/v3` lists every group-version with a URL carrying the
  * hash of its document, and `/openapi/v3/<api/v1 | apis/g/v>` serves that document. kubectl reads them to
  * decide that the server validates fields (a PATCH operation with fieldValidation per kind), for merge keys and
- * for `explain`. `/openapi/v2` stays 404 on purpose: its clients accept only the gnostic protobuf form, which
- * Skiff does not produce, and kubectl handles a missing v2 gracefully once v3 answers.
+ * for `explain`. `/openapi/v2`, the single Swagger 2.0 document, is openapi-v2.ts.
  */
 
 interface ServedDocument {

@@ -71,11 +71,10 @@ describe('OpenAPI v3', () => {
     expect(stale.headers.get('location')).toMatch(/^\/openapi\/v3\/apis\/apps\/v1\?hash=[0-9A-F]{128}$/);
   });
 
-  it('answers 404 for unknown group-versions and for /openapi/v2', async () => {
+  it('answers 404 for unknown group-versions', async () => {
     const unknown = await call(base, 'GET', '/openapi/v3/apis/nope/v1');
     expect(unknown.status).toBe(404);
     expect(unknown.body.kind).toBe('Status');
-    expect((await call(base, 'GET', '/openapi/v2')).status).toBe(404);
     const protobufOnly = await fetch(`${base}/openapi/v3/api/v1`, { headers: { Accept: 'application/com.github.proto-openapi.spec.v3@v1.0+protobuf' } });
     expect(protobufOnly.status).toBe(406);
   });

@@ -23,6 +23,8 @@ import type { KubeletClientConfig } from '../handlers/kubelet-endpoint';
 import { aggregatedDiscovery, aggregatedDiscoveryType, apiGroupDoc, apiGroupList, apiResourceList, apiVersions, wantsAggregatedDiscovery } from '../handlers/discovery';
 import { parseRequestInfo } from '../handlers/request-info';
 import { OpenAPIV3Service } from '../handlers/openapi';
+import { OpenAPIV2Service } from '../handlers/openapi-v2';
+import { customResourceDefinitionsPath, emptyCustomResourceDefinitionList } from '../handlers/custom-resource-definitions';
 import { UpgradeDispatcher } from '../handlers/upgrade-requests';
 import { serveResource } from '../handlers/resource-handler';
 import { sendJSON } from '../handlers/respond';
@@ -178,6 +180,7 @@ export class Apiserver {
       app.use(secureRequestFilter(this.opts.secure, authorizer, ctx.logger, ctx));
     }
 
+    app.get(customResourceDefinitionsPath, emptyCustomResourceDefinitionList(ctx));
     // Resource requests first: they are the hot path, and discovery paths fall through to the routes below.
     app.use(async (req: Request, res: Response, next: NextFunction) => {
       try {
@@ -204,7 +207,7 @@ export class Apiserver {
     });
     app.get('/version', (_req, res) => sendJSON(res, 200, emulatedVersion));
     app.use(issuerDiscoveryHandler(ctx));
-    // /openapi/v2 is left to the 404 below: see handlers/openapi.ts.
+    app.use('/openapi/v2', new OpenAPIV2Service(ctx.scheme, { version: emulatedVersion.gitVersion }).handler());
     app.use('/openapi/v3', new OpenAPIV3Service(ctx.scheme, { version: emulatedVersion.gitVersion }).handler());
     app.get('/metrics', async (_req, res) => {
       res.type(ctx.metrics.registry.contentType).send(await ctx.metrics.registry.metrics());

@@ -115,7 +115,8 @@ export function schedulerSpec(c: ClusterContext): ProcessSpec {
 }
 
 export function controllerManagerSpec(c: ClusterContext): ProcessSpec {
-  return controlPlaneClientSpec(c, 'controller-manager', [`--cluster-cidr=${c.settings.clusterCIDR}`, ...c.access.controllerManagerArgs]);
+  const grace = c.settings.nodeMonitorGracePeriod ? [`--node-monitor-grace-period=${c.settings.nodeMonitorGracePeriod}`] : [];
+  return controlPlaneClientSpec(c, 'controller-manager', [`--cluster-cidr=${c.settings.clusterCIDR}`, ...c.access.controllerManagerArgs, ...grace]);
 }
 
 /** A kubelet that had to be killed leaves its containerd running (in its own process group): stop it by its PID. */

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import { HttpKubeClient, loadClientConfig } from '@skiff/client';
 import { out } from '../command-action';
 import { ClusterPaths } from './cluster-paths';
@@ -55,10 +56,17 @@ export async function downCluster(opts: DownOptions): Promise<number> {
 
   if (opts.wipe && pid !== undefined && realNode && settings && status?.phase === 'ready') {
     out.stdout(`Deleting the pods of node ${settings.nodeName}...\n`);
-    const admin = new HttpKubeClient(loadClientConfig({ kubeconfigPath: paths.adminKubeconfig }), { requestTimeoutMs: 10_000, userAgent: 'skiff-down' });
+    // A joined node has no admin credentials: it deletes its pods as the node, which NodeRestriction allows.
+    const kubeconfigPath = settings.joined ? path.join(paths.kubeconfigDir, 'kubelet.kubeconfig') : paths.adminKubeconfig;
     // What the kubelet does not remove in time is removed through containerd below.
-    await drainNodeForWipe(admin, paths, settings.nodeName).catch((e: Error) => out.stdout(`note: ${e.message}; removing what is left through containerd\n`));
-    admin.close();
+    await (async () => {
+      const client = new HttpKubeClient(loadClientConfig({ kubeconfigPath }), { requestTimeoutMs: 10_000, userAgent: 'skiff-down' });
+      try {
+        await drainNodeForWipe(client, paths, settings.nodeName);
+      } finally {
+        client.close();
+      }
+    })().catch((e: Error) => out.stdout(`note: ${e.message}; removing what is left through containerd\n`));
   }
 
   if (pid !== undefined) {

@@ -20,6 +20,8 @@ export interface ClusterSettings {
    * InternalIP); unset for a cluster that is only this machine.
    */
   advertiseAddress?: string;
+  /** `--node-monitor-grace-period` for the controller-manager (Go duration): how long a silent node stays Ready. */
+  nodeMonitorGracePeriod?: string;
   /** Set on a node that `skiff join` added to a cluster elsewhere: it runs no control plane of its own. */
   joined?: { server: string };
   /** net.ipv4.conf.all.route_localnet before skiff-proxy first changed it; `skiff down --wipe` puts it back. */
@@ -35,6 +37,7 @@ export interface SettingsFlags {
   podCidr?: string;
   cniBridge?: string;
   advertiseAddress?: string;
+  nodeMonitorGracePeriod?: string;
 }
 
 export const settingDefaults = {
@@ -159,6 +162,7 @@ export async function resolveSettings(
     cniBridge: flags.cniBridge ?? recorded?.cniBridge ?? settingDefaults.cniBridge,
     ...((flags.advertiseAddress ?? recorded?.advertiseAddress) !== undefined ? { advertiseAddress: flags.advertiseAddress ?? recorded?.advertiseAddress } : {}),
     ...(joined ? { joined } : {}),
+    ...((flags.nodeMonitorGracePeriod ?? recorded?.nodeMonitorGracePeriod) !== undefined ? { nodeMonitorGracePeriod: flags.nodeMonitorGracePeriod ?? recorded?.nodeMonitorGracePeriod } : {}),
     ...(recorded?.routeLocalnetBefore !== undefined ? { routeLocalnetBefore: recorded.routeLocalnetBefore } : {}),
   };
   return { settings, notes };

@@ -19,6 +19,11 @@ function cidrFlag(v: string): string {
   return v;
 }
 
+function durationFlag(v: string): string {
+  if (!/^(\d+(\.\d+)?(ms|s|m|h))+$/.test(v)) throw new InvalidArgumentError('must be a duration such as 40s or 1m30s');
+  return v;
+}
+
 function bridgeFlag(v: string): string {
   if (!/^[A-Za-z0-9_.-]{1,15}$/.test(v)) throw new InvalidArgumentError("must be 1-15 letters, digits, '_', '.' or '-' (a Linux interface name)");
   return v;
@@ -38,6 +43,7 @@ interface UpFlags {
   nodeName?: string;
   podCidr?: string;
   advertiseAddress?: string;
+  nodeMonitorGracePeriod?: string;
   cniBridge?: string;
   hollow?: boolean;
 }
@@ -69,6 +75,7 @@ export function registerUpDown(program: Command): void {
     .option('--pod-cidr <cidr>', "the node's pod range (default 10.244.0.0/24)", cidrFlag)
     .option('--cni-bridge <name>', "the node's pod bridge (default skiff0)", bridgeFlag)
     .option('--advertise-address <ip>', "this machine's address other machines reach the apiserver and the node on (for `skiff join`); default: this machine only", ipv4Flag)
+    .option('--node-monitor-grace-period <duration>', 'how long a node may miss heartbeats before it is NotReady (default 40s)', durationFlag)
     .option('--hollow', 'run a hollow node (pods go Running without containers) even where containers could run')
     .action(
       commandAction(async (_ctx, flags: UpFlags) => {
@@ -81,6 +88,7 @@ export function registerUpDown(program: Command): void {
           podCidr: flags.podCidr,
           cniBridge: flags.cniBridge,
           advertiseAddress: flags.advertiseAddress,
+          nodeMonitorGracePeriod: flags.nodeMonitorGracePeriod,
           hollow: flags.hollow,
           // From the moment this process began, as the user waits from there.
           startedAt: Math.round(performance.timeOrigin),

@@ -86,29 +86,55 @@ describe('nodelifecycle', () => {
     expect(ready).toMatchObject({ status: 'Unknown', reason: 'NodeStatusUnknown', message: 'Kubelet stopped posting node status.', lastHeartbeatTime: at(start - 1000) });
     expect(n.status!.conditions!.find((c) => c.type === 'MemoryPressure')!.status).toBe('Unknown');
     expect(n.status!.conditions!.find((c) => c.type === 'DiskPressure')).toMatchObject({ status: 'Unknown', reason: 'NodeStatusNeverUpdated' });
-    expect(n.spec!.taints).toEqual([{ key: 'node.kubernetes.io/unreachable', effect: 'NoExecute', timeAdded: at(start + 40_000) }]);
+    expect(n.spec!.taints).toEqual([
+      { key: 'node.kubernetes.io/unreachable', effect: 'NoExecute', timeAdded: at(start + 40_000) },
+      { key: 'node.kubernetes.io/unreachable', effect: 'NoSchedule' },
+    ]);
     expect(await kit.events()).toContainEqual(expect.objectContaining({ reason: 'NodeNotReady', object: 'Node/n1' }));
   });
 
   it('taints a NotReady node not-ready and lifts the taint when it is Ready again', async () => {
     kit.seed(nodes, node('n1', 'False')).seed(leases, lease('n1'));
     await begin();
-    expect(storedNode('n1').spec!.taints).toEqual([{ key: 'node.kubernetes.io/not-ready', effect: 'NoExecute', timeAdded: at(start) }]);
+    expect(storedNode('n1').spec!.taints).toEqual([
+      { key: 'node.kubernetes.io/not-ready', effect: 'NoExecute', timeAdded: at(start) },
+      { key: 'node.kubernetes.io/not-ready', effect: 'NoSchedule' },
+    ]);
     const conditions = storedNode('n1').status!.conditions!.map((c) => (c.type === 'Ready' ? { ...c, status: 'True' as const } : c));
     await kit.client.patch(nodes, undefined, 'n1', 'merge', { status: { conditions } }, { subresource: 'status' });
     await kit.settle();
     expect(storedNode('n1').spec!.taints).toBeUndefined();
   });
 
+  it('taints a node NoSchedule for each pressure condition that is True, and lifts it when it clears', async () => {
+    const pressured = node('n1', 'True');
+    pressured.status!.conditions!.push({ type: 'MemoryPressure', status: 'True' }, { type: 'DiskPressure', status: 'False' }, { type: 'PIDPressure', status: 'True' });
+    kit.seed(nodes, pressured).seed(leases, lease('n1'));
+    await begin();
+    expect(storedNode('n1').spec!.taints).toEqual([
+      { key: 'node.kubernetes.io/memory-pressure', effect: 'NoSchedule' },
+      { key: 'node.kubernetes.io/pid-pressure', effect: 'NoSchedule' },
+    ]);
+    const conditions = storedNode('n1').status!.conditions!.map((c) => (c.type === 'MemoryPressure' ? { ...c, status: 'False' as const } : c));
+    await kit.client.patch(nodes, undefined, 'n1', 'merge', { status: { conditions } }, { subresource: 'status' });
+    await kit.settle();
+    expect(storedNode('n1').spec!.taints).toEqual([{ key: 'node.kubernetes.io/pid-pressure', effect: 'NoSchedule' }]);
+  });
+
   it('keeps taints it does not own and mirrors spec.unschedulable as a NoSchedule taint', async () => {
     const other = { key: 'dedicated', value: 'gpu', effect: 'NoSchedule' as const };
     kit.seed(nodes, node('n1', 'True', { unschedulable: true, taints: [other] })).seed(leases, lease('n1'));
     await begin();
-    expect(storedNode('n1').spec!.taints).toEqual([other, { key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule', timeAdded: at(start) }]);
+    expect(storedNode('n1').spec!.taints).toEqual([other, { key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule' }]);
   });
 
   it('evicts pods on an unreachable node: intolerant at once, tolerationSeconds after they run out, tolerate-forever never', async () => {
-    const tainted = node('n1', 'Unknown', { taints: [{ key: 'node.kubernetes.io/unreachable', effect: 'NoExecute', timeAdded: at(start - 10_000) }] });
+    const tainted = node('n1', 'Unknown', {
+      taints: [
+        { key: 'node.kubernetes.io/unreachable', effect: 'NoExecute', timeAdded: at(start - 10_000) },
+        { key: 'node.kubernetes.io/unreachable', effect: 'NoSchedule' },
+      ],
+    });
     kit
       .seed(nodes, tainted, node('n2'))
       .seed(leases, lease('n1'), lease('n2'))

@@ -1,7 +1,7 @@
 import { formatTime, nodes, pods, type Lease, type Node, type Pod, type Taint } from '@skiff/api';
 import { isNotFound, type Clock, type EventRecorder, type KubeClient, type Lister } from '@skiff/client';
 import { unknownConditions, type NodeHeartbeats } from './node-health';
-import { evictionVerdict, managedTaintKeys, notReadyTaintKey, unreachableTaintKey, unschedulableTaintKey } from './taints';
+import { conditionTaintKeys, evictionVerdict, managedTaintKeys, notReadyTaintKey, unreachableTaintKey, unschedulableTaintKey } from './taints';
 
 export const nodeLeaseNamespace = 'kube-node-lease';
 export const podsOnNodeIndex = 'podsOnNode';
@@ -55,12 +55,19 @@ function desiredTaints(node: Node, nowMs: number): Taint[] {
   const existing = node.spec?.taints ?? [];
   const ready = node.status?.conditions?.find((c) => c.type === 'Ready')?.status;
   const wanted: Pick<Taint, 'key' | 'effect'>[] = [];
-  if (ready === 'Unknown') wanted.push({ key: unreachableTaintKey, effect: 'NoExecute' });
-  if (ready === 'False') wanted.push({ key: notReadyTaintKey, effect: 'NoExecute' });
+  // NoExecute evicts what does not tolerate it; NoSchedule keeps new pods off (pods tolerating the NoExecute one for a
+  // while would otherwise be placed there only to be evicted again).
+  if (ready === 'Unknown') wanted.push({ key: unreachableTaintKey, effect: 'NoExecute' }, { key: unreachableTaintKey, effect: 'NoSchedule' });
+  if (ready === 'False') wanted.push({ key: notReadyTaintKey, effect: 'NoExecute' }, { key: notReadyTaintKey, effect: 'NoSchedule' });
+  for (const c of node.status?.conditions ?? []) {
+    const key = conditionTaintKeys[c.type];
+    if (key && c.status === 'True') wanted.push({ key, effect: 'NoSchedule' });
+  }
   if (node.spec?.unschedulable) wanted.push({ key: unschedulableTaintKey, effect: 'NoSchedule' });
   const kept = existing.filter((t) => !managedTaintKeys.includes(t.key) || wanted.some((w) => w.key === t.key && w.effect === t.effect));
   for (const w of wanted) {
-    if (!kept.some((t) => t.key === w.key && t.effect === w.effect)) kept.push({ ...w, timeAdded: formatTime(new Date(nowMs)) });
+    // As in Kubernetes, only NoExecute taints carry the time they were added (tolerationSeconds count from it).
+    if (!kept.some((t) => t.key === w.key && t.effect === w.effect)) kept.push(w.effect === 'NoExecute' ? { ...w, timeAdded: formatTime(new Date(nowMs)) } : { ...w });
   }
   return kept;
 }

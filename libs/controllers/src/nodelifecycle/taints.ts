@@ -4,8 +4,16 @@ export const unreachableTaintKey = 'node.kubernetes.io/unreachable';
 export const notReadyTaintKey = 'node.kubernetes.io/not-ready';
 export const unschedulableTaintKey = 'node.kubernetes.io/unschedulable';
 
+/** NoSchedule taints for node conditions that are True, as Kubernetes' TaintNodesByCondition has them. */
+export const conditionTaintKeys: Record<string, string> = {
+  MemoryPressure: 'node.kubernetes.io/memory-pressure',
+  DiskPressure: 'node.kubernetes.io/disk-pressure',
+  PIDPressure: 'node.kubernetes.io/pid-pressure',
+  NetworkUnavailable: 'node.kubernetes.io/network-unavailable',
+};
+
 /** The taint keys this controller owns; any other taint on a node is left as it is. */
-export const managedTaintKeys = [unreachableTaintKey, notReadyTaintKey, unschedulableTaintKey];
+export const managedTaintKeys = [unreachableTaintKey, notReadyTaintKey, unschedulableTaintKey, ...Object.values(conditionTaintKeys)];
 
 /** Kubernetes' matching rule: an empty key with Exists tolerates everything; an empty effect tolerates every effect. */
 export function toleratesTaint(t: Toleration, taint: Taint): boolean {

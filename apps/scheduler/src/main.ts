@@ -71,6 +71,9 @@ async function main(): Promise<void> {
     namespace: o.leaderElectResourceNamespace,
     name: o.leaderElectResourceName,
     identity,
+    leaseDurationSeconds: o.leaderElectLeaseDurationMs / 1000,
+    renewDeadlineMs: o.leaderElectRenewDeadlineMs,
+    retryPeriodMs: o.leaderElectRetryPeriodMs,
     logger,
     callbacks: {
       onStartedLeading: (signal) => schedule(signal),

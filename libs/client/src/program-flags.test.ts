@@ -10,6 +10,9 @@ describe('client program flags', () => {
       leaderElect: false,
       leaderElectResourceName: 'prog',
       leaderElectResourceNamespace: 'kube-system',
+      leaderElectLeaseDurationMs: 15_000,
+      leaderElectRenewDeadlineMs: 10_000,
+      leaderElectRetryPeriodMs: 2_000,
       bindAddress: '127.0.0.1',
       port: 10999,
       verbosity: 0,
@@ -30,6 +33,22 @@ describe('client program flags', () => {
       expect(err).toBeInstanceOf(UsageError);
       expect((err as Error).message).not.toContain('\n');
     }
+  });
+
+  it('reads the leader-election times and refuses ones that could give two leaders', () => {
+    const parsed = parseProgramFlags(program(), ['--leader-elect-lease-duration=4s', '--leader-elect-renew-deadline=3s', '--leader-elect-retry-period=500ms'])!;
+    expect(parsed.common).toMatchObject({ leaderElectLeaseDurationMs: 4000, leaderElectRenewDeadlineMs: 3000, leaderElectRetryPeriodMs: 500 });
+    const refusal = (argv: string[]) => {
+      try {
+        parseProgramFlags(program(), argv);
+      } catch (e) {
+        return e;
+      }
+      return undefined;
+    };
+    expect(refusal(['--leader-elect-lease-duration=2s', '--leader-elect-renew-deadline=3s'])).toEqual(new UsageError('--leader-elect-lease-duration must be longer than --leader-elect-renew-deadline'));
+    expect(refusal(['--leader-elect-lease-duration=1500ms'])).toBeInstanceOf(UsageError);
+    expect(refusal(['--leader-elect-renew-deadline=2s', '--leader-elect-retry-period=2s'])).toBeInstanceOf(UsageError);
   });
 
   it('returns undefined after printing help', () => {

@@ -65,6 +65,9 @@ export function addClientProgramFlags(cmd: Command, defaults: { what: string; le
     .option('--leader-elect [bool]', `campaign for a Lease so that only one replica ${defaults.what}`, boolFlag, false)
     .option('--leader-elect-resource-name <name>', 'name of the Lease used for leader election', dnsNameFlag('lease name'), defaults.leaseName)
     .option('--leader-elect-resource-namespace <ns>', 'namespace of the Lease used for leader election', dnsNameFlag('namespace'), 'kube-system')
+    .option('--leader-elect-lease-duration <duration>', 'how long a follower waits after the last renewal before taking over (whole seconds)', durationFlag, 15_000)
+    .option('--leader-elect-renew-deadline <duration>', 'how long the leader keeps trying to renew before it gives up leading', durationFlag, 10_000)
+    .option('--leader-elect-retry-period <duration>', 'time between attempts to acquire or renew the Lease', durationFlag, 2_000)
     .option('--bind-address <ip>', 'address for /healthz and /metrics', '127.0.0.1')
     .option('--port <port>', 'port for /healthz and /metrics (0 picks a free one)', portFlag, defaults.port)
     .option('--v <level>', 'log verbosity: 0 info, 4+ debug', verbosityFlag, 0)
@@ -78,10 +81,23 @@ export interface ClientProgramOptions {
   leaderElect: boolean;
   leaderElectResourceName: string;
   leaderElectResourceNamespace: string;
+  leaderElectLeaseDurationMs: number;
+  leaderElectRenewDeadlineMs: number;
+  leaderElectRetryPeriodMs: number;
   bindAddress: string;
   /** Port for /healthz and /metrics; 0 picks a free one. */
   port: number;
   verbosity: number;
+}
+
+/**
+ * Kubernetes' rules for the three leader-election times: the Lease holds whole seconds, the leader must give up
+ * (renew deadline) before a follower may take over (lease duration), and retry at least once, with jitter, before that.
+ */
+function checkLeaderElectionTimes(leaseMs: number, renewMs: number, retryMs: number): void {
+  if (leaseMs < 1000 || leaseMs % 1000 !== 0) throw new UsageError('--leader-elect-lease-duration must be a whole number of seconds, at least 1s');
+  if (renewMs >= leaseMs) throw new UsageError('--leader-elect-lease-duration must be longer than --leader-elect-renew-deadline');
+  if (retryMs <= 0 || renewMs <= retryMs * 1.2) throw new UsageError('--leader-elect-renew-deadline must be longer than 1.2 × --leader-elect-retry-period');
 }
 
 /**
@@ -104,6 +120,7 @@ export function parseProgramFlags(
     throw new UsageError((errorText || err.message || String(e)).split('\n')[0].replace(/^error: /, ''));
   }
   const o = program.opts();
+  checkLeaderElectionTimes(o.leaderElectLeaseDuration, o.leaderElectRenewDeadline, o.leaderElectRetryPeriod);
   return {
     opts: o,
     common: {
@@ -111,6 +128,9 @@ export function parseProgramFlags(
       leaderElect: o.leaderElect === true,
       leaderElectResourceName: o.leaderElectResourceName,
       leaderElectResourceNamespace: o.leaderElectResourceNamespace,
+      leaderElectLeaseDurationMs: o.leaderElectLeaseDuration,
+      leaderElectRenewDeadlineMs: o.leaderElectRenewDeadline,
+      leaderElectRetryPeriodMs: o.leaderElectRetryPeriod,
       bindAddress: o.bindAddress,
       port: o.port,
       verbosity: o.v,

@@ -8,6 +8,7 @@ function apiserverBin(): string {
 }
 
 export interface TestApiserverOptions {
+  /** One etcd client URL, or several joined with commas (the members of a TestEtcdCluster). */
   etcdEndpoint: string;
   /** A fixed port (needed to restart on the same address); 0 lets the OS pick. */
   port?: number;
@@ -39,6 +40,10 @@ export class TestApiserver {
 
   get output(): string {
     return this.proc?.recentOutput ?? '';
+  }
+
+  get running(): boolean {
+    return this.proc?.running ?? false;
   }
 
   static async start(opts: TestApiserverOptions): Promise<TestApiserver> {

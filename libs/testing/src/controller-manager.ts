@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { TestControlPlane } from './apiserver';
+import { campaignIdentity } from './lease-identity';
 import { ProcessHandle } from './process-handle';
 import { waitFor } from './wait-for';
 
@@ -11,7 +12,7 @@ function controllerManagerBin(): string {
 }
 
 /** Writes a kubeconfig that points at the control plane's apiserver; returns its path. */
-export function writeTestKubeconfig(controlPlane: TestControlPlane, dir: string): string {
+export function writeTestKubeconfig(controlPlane: Pick<TestControlPlane, 'apiserver' | 'pki'>, dir: string): string {
   const file = path.join(dir, 'kubeconfig');
   fs.writeFileSync(
     file,
@@ -37,20 +38,26 @@ export interface TestControllerManagerOptions {
 
 /** A real skiff-controller-manager process (as built by `tsc -b`) against a TestControlPlane, stopped by PID. */
 export class TestControllerManager {
+  /** With --leader-elect: the holderIdentity it writes on the Lease when it leads. */
+  readonly leaseIdentity?: Promise<string>;
+
   private constructor(
     private readonly proc: ProcessHandle,
     private readonly dir: string,
     /** Base URL of its /healthz, /readyz and /metrics. */
     readonly url: string,
-  ) {}
+    leaderElect: boolean,
+  ) {
+    if (leaderElect) this.leaseIdentity = campaignIdentity(proc);
+  }
 
-  static async start(controlPlane: TestControlPlane, opts: TestControllerManagerOptions = {}): Promise<TestControllerManager> {
+  static async start(controlPlane: Pick<TestControlPlane, 'apiserver' | 'pki'>, opts: TestControllerManagerOptions = {}): Promise<TestControllerManager> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'skiff-controller-manager-'));
     const kubeconfig = writeTestKubeconfig(controlPlane, dir);
     const proc = ProcessHandle.start('skiff-controller-manager', process.execPath, [controllerManagerBin(), `--kubeconfig=${kubeconfig}`, '--port=0', ...(opts.args ?? [])]);
     try {
       const m = await proc.waitForOutput(/listening on (http:\/\/[\d.]+:\d+)/);
-      const cm = new TestControllerManager(proc, dir, m[1]);
+      const cm = new TestControllerManager(proc, dir, m[1], (opts.args ?? []).some((a) => a === '--leader-elect' || a === '--leader-elect=true'));
       if (opts.waitUntilRunning ?? true) await waitFor(async () => (await fetch(`${cm.url}/readyz`)).ok, { what: 'controller-manager /readyz', timeoutMs: 20_000 });
       return cm;
     } catch (e) {

@@ -14,7 +14,17 @@ export function etcdBinary(): string {
   }
 }
 
-/** A real etcd on free loopback ports with its own data directory. */
+/** How a member joins a cluster; without it TestEtcd is a one-member cluster of its own. */
+export interface TestEtcdMemberOptions {
+  name: string;
+  clientPort: number;
+  peerPort: number;
+  /** Every member as `name=http://127.0.0.1:<peerPort>`, this one included. */
+  initialCluster: string;
+  clusterToken: string;
+}
+
+/** A real etcd on free loopback ports with its own data directory; one member of a TestEtcdCluster when given `member`. */
 export class TestEtcd {
   private proc?: ProcessHandle;
 
@@ -22,6 +32,8 @@ export class TestEtcd {
     readonly dataDir: string,
     readonly clientPort: number,
     readonly peerPort: number,
+    readonly name: string,
+    private readonly cluster?: Pick<TestEtcdMemberOptions, 'initialCluster' | 'clusterToken'>,
   ) {}
 
   get endpoint(): string {
@@ -32,10 +44,21 @@ export class TestEtcd {
     return this.proc?.pid ?? -1;
   }
 
-  static async start(): Promise<TestEtcd> {
+  get running(): boolean {
+    return this.proc?.running ?? false;
+  }
+
+  static async start(member?: TestEtcdMemberOptions): Promise<TestEtcd> {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'skiff-etcd-'));
-    const e = new TestEtcd(dataDir, await freePort(), await freePort());
-    await e.launch();
+    const e = member
+      ? new TestEtcd(dataDir, member.clientPort, member.peerPort, member.name, member)
+      : new TestEtcd(dataDir, await freePort(), await freePort(), 'test');
+    try {
+      await e.launch();
+    } catch (err) {
+      await e.destroy();
+      throw err;
+    }
     return e;
   }
 
@@ -43,13 +66,14 @@ export class TestEtcd {
     const url = `http://127.0.0.1:${this.clientPort}`;
     const peer = `http://127.0.0.1:${this.peerPort}`;
     this.proc = ProcessHandle.start('etcd', etcdBinary(), [
-      '--name', 'test',
+      '--name', this.name,
       '--data-dir', this.dataDir,
       '--listen-client-urls', url,
       '--advertise-client-urls', url,
       '--listen-peer-urls', peer,
       '--initial-advertise-peer-urls', peer,
-      '--initial-cluster', `test=${peer}`,
+      '--initial-cluster', this.cluster?.initialCluster ?? `${this.name}=${peer}`,
+      ...(this.cluster ? ['--initial-cluster-token', this.cluster.clusterToken] : []),
       '--log-level', 'error',
     ]);
     await waitFor(
@@ -58,7 +82,7 @@ export class TestEtcd {
         const res = await fetch(`${url}/health`);
         return res.ok;
       },
-      { timeoutMs: 20_000, what: 'etcd to become healthy' },
+      { timeoutMs: 20_000, what: `etcd ${this.name} to become healthy` },
     );
   }
 

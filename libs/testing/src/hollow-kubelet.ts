@@ -12,7 +12,7 @@ function kubeletBin(): string {
 }
 
 export interface TestHollowKubeletOptions {
-  controlPlane: TestControlPlane;
+  controlPlane: Pick<TestControlPlane, 'apiserver' | 'pki'>;
   /** Defaults to `hollow-<pid>`. */
   nodeName?: string;
   /**

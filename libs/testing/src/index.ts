@@ -2,6 +2,8 @@ export * from './free-port';
 export * from './process-handle';
 export * from './wait-for';
 export * from './etcd';
+export * from './etcd-cluster';
+export * from './ha-control-plane';
 export * from './apiserver';
 export * from './control-plane';
 export * from './controller-manager';

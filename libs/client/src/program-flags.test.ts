@@ -51,6 +51,10 @@ describe('client program flags', () => {
     expect(refusal(['--leader-elect-renew-deadline=2s', '--leader-elect-retry-period=2s'])).toBeInstanceOf(UsageError);
   });
 
+  it('leaves programs without the client flags alone', () => {
+    expect(parseProgramFlags(new Command('plain').option('--port <p>'), ['--port=1'])!.opts.port).toBe('1');
+  });
+
   it('returns undefined after printing help', () => {
     let text = '';
     expect(parseProgramFlags(program(), ['--help'], (t) => (text += t))).toBeUndefined();

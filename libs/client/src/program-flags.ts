@@ -120,7 +120,8 @@ export function parseProgramFlags(
     throw new UsageError((errorText || err.message || String(e)).split('\n')[0].replace(/^error: /, ''));
   }
   const o = program.opts();
-  checkLeaderElectionTimes(o.leaderElectLeaseDuration, o.leaderElectRenewDeadline, o.leaderElectRetryPeriod);
+  // Programs without addClientProgramFlags (kubelet, proxy) have no leader-election flags to check.
+  if (o.leaderElectLeaseDuration !== undefined) checkLeaderElectionTimes(o.leaderElectLeaseDuration, o.leaderElectRenewDeadline, o.leaderElectRetryPeriod);
   return {
     opts: o,
     common: {

@@ -56,6 +56,11 @@ export function apiserverAdvertiseAddress(settings: ClusterSettings): string {
   return settings.advertiseAddress ?? gatewayOf(settings.podCIDR);
 }
 
+/** The apiserver's address that kube-public/cluster-info gives joining nodes. */
+export function clusterInfoServer(settings: ClusterSettings): string {
+  return `https://${settings.advertiseAddress ?? '127.0.0.1'}:${settings.apiPort}`;
+}
+
 /**
  * Makes (or reuses) the cluster PKI in DIR/pki and writes the admin kubeconfig (DIR/admin.kubeconfig) and one per
  * component (DIR/kubeconfigs/), each verifying the apiserver with the cluster CA and carrying its client certificate.
@@ -121,6 +126,6 @@ export async function prepareClusterAccess(paths: ClusterPaths, settings: Cluste
       `--client-ca-file=${pki.caCertFile}`,
       '--authorization-mode=Webhook',
     ],
-    clusterInfo: { server: `https://${settings.advertiseAddress ?? '127.0.0.1'}:${settings.apiPort}`, caPem: pki.ca.certPem },
+    clusterInfo: { server: clusterInfoServer(settings), caPem: pki.ca.certPem },
   };
 }

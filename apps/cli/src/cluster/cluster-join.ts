@@ -5,15 +5,16 @@ import path from 'node:path';
 import { parseBootstrapToken, type BootstrapToken } from '@skiff/auth';
 import { HttpKubeClient, isIPv4, loadClientConfig } from '@skiff/client';
 import { out } from '../command-action';
-import { kubeletSpec, proxySpec, type NodeContext } from './cluster-components';
+import { kubeletSpec, proxySpec, registrySpec, type NodeContext } from './cluster-components';
 import { ClusterPaths } from './cluster-paths';
 import { checkPrograms, startRegistryWithImages } from './cluster-up';
-import { readSettings, resolveSettings, writeSettings } from './cluster-settings';
+import { readSettings, resolveSettings, writeSettings, type ClusterSettings } from './cluster-settings';
 import { discoverCluster } from './join-discovery';
 import { prepareNodeCredentials } from './node-credentials';
 import { chooseNodeRuntime, hollowNodeWarning, type NodeRuntime } from './node-runtime';
-import { superviseRun } from './supervised-run';
-import type { Supervisor } from './supervisor';
+import { writeRunUnits } from './init-only';
+import { requiredSpec, specNamed, superviseRun, type RunPlan } from './supervised-run';
+import type { ProcessSpec, Supervisor } from './supervisor';
 import type { ClusterProgress } from './cluster-progress';
 
 export interface JoinOptions {
@@ -64,11 +65,18 @@ function joinTarget(opts: JoinOptions, recordedServer: string | undefined): { se
   return { server: url.origin, token };
 }
 
-async function startNodeComponents(sup: Supervisor, c: NodeContext, runtime: NodeRuntime, report: ClusterProgress): Promise<void> {
-  const images = runtime.kind === 'containerd' ? startRegistryWithImages(sup, c, report) : Promise.resolve();
+/** The components of a joined node in start order; the registry and the proxy only on a real node. */
+export function nodeSpecs(c: NodeContext, runtime: NodeRuntime['kind']): ProcessSpec[] {
+  return [...(runtime === 'containerd' ? [registrySpec(c), proxySpec(c)] : []), kubeletSpec(c, runtime)];
+}
+
+async function startNodeComponents(sup: Supervisor, specs: ProcessSpec[], settings: ClusterSettings, report: ClusterProgress): Promise<void> {
+  const registry = specNamed(specs, 'registry');
+  const images = registry ? startRegistryWithImages(sup, registry, settings, report) : Promise.resolve();
   images.catch(() => undefined);
-  const started = runtime.kind === 'containerd' ? [sup.start(proxySpec(c))] : [];
-  started.push(sup.start(kubeletSpec(c, runtime.kind)));
+  const proxy = specNamed(specs, 'proxy');
+  const started = proxy ? [sup.start(proxy)] : [];
+  started.push(sup.start(requiredSpec(specs, 'kubelet')));
   await Promise.all([...started, images]);
 }
 
@@ -79,8 +87,18 @@ async function startNodeComponents(sup: Supervisor, c: NodeContext, runtime: Nod
  * on it needs no token while the node's certificate is valid.
  */
 export async function superviseJoinedNode(opts: JoinOptions): Promise<number> {
+  return superviseRun(new ClusterPaths(opts.dataDir), opts.startedAt, joinRunPlan(opts));
+}
+
+/** `skiff join --init-only`: the node joined (discovery, its certificate), its components written down for systemd. */
+export function initJoinedNode(opts: JoinOptions): Promise<number> {
+  return writeRunUnits(new ClusterPaths(opts.dataDir), joinRunPlan(opts), 'skiff-node.target');
+}
+
+/** What `skiff join` runs: this machine's node of a cluster elsewhere. */
+function joinRunPlan(opts: JoinOptions): RunPlan {
   const paths = new ClusterPaths(opts.dataDir);
-  return superviseRun(paths, opts.startedAt, {
+  return {
     command: 'skiff join',
     prepare: async (report, status) => {
       const recorded = readSettings(paths);
@@ -111,13 +129,16 @@ export async function superviseJoinedNode(opts: JoinOptions): Promise<number> {
       status.apiServer = server;
       status.node = { name: settings.nodeName, runtime: runtime.kind };
       const env = { ...process.env, SKIFF_LOG_FORMAT: process.env.SKIFF_LOG_FORMAT || 'text' };
-      report.print(`Starting node ${settings.nodeName} (${nodeIP}) in ${paths.dir}`);
-      const context: NodeContext = { paths, settings, access, admin: client, env };
+      const specs = nodeSpecs({ paths, settings, access, admin: client, env }, runtime.kind);
       return {
-        start: (sup) => startNodeComponents(sup, context, runtime, report),
+        specs,
+        start: (sup) => {
+          report.print(`Starting node ${settings.nodeName} (${nodeIP}) in ${paths.dir}`);
+          return startNodeComponents(sup, specs, settings, report);
+        },
         ready: () => report.joined({ paths, nodeName: settings.nodeName, runtime, apiServer: server, detached: opts.detached ?? false }),
         close: () => client.close(),
       };
     },
-  });
+  };
 }

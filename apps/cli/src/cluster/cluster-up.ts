@@ -4,16 +4,17 @@ import { HttpKubeClient, loadClientConfig } from '@skiff/client';
 import { out } from '../command-action';
 import { prepareClusterAccess } from './cluster-access';
 import { publishClusterInfo } from './cluster-info';
-import { apiserverSpec, controllerManagerSpec, etcdSpec, kubeletSpec, proxySpec, registrySpec, registryUrl, schedulerSpec, type ClusterContext, type NodeContext } from './cluster-components';
+import { apiserverSpec, controllerManagerSpec, etcdSpec, kubeletSpec, proxySpec, registrySpec, registryUrl, schedulerSpec, type ClusterContext } from './cluster-components';
 import { ClusterPaths, programScript, toolScript } from './cluster-paths';
 import type { ClusterProgress } from './cluster-progress';
-import { resolveSettings, writeSettings, type SettingsFlags } from './cluster-settings';
+import { resolveSettings, writeSettings, type ClusterSettings, type SettingsFlags } from './cluster-settings';
 import { hasCommand } from './host-command';
 import { chooseNodeRuntime, hollowNodeWarning, type NodeRuntime } from './node-runtime';
 import { runningProxies } from './node-teardown';
 import { commandLine } from './process-identity';
-import { superviseRun } from './supervised-run';
-import type { Supervisor } from './supervisor';
+import { writeRunUnits } from './init-only';
+import { requiredSpec, specNamed, superviseRun, type RunPlan } from './supervised-run';
+import type { ProcessSpec, Supervisor } from './supervisor';
 
 export interface UpOptions extends SettingsFlags {
   dataDir: string;
@@ -53,29 +54,40 @@ interface ImageTools {
   ensureImages(opts: { registry: string }): Promise<Array<{ name: string }>>;
 }
 
-/** The node's local registry, then the images pushed into it: what a real node pulls from. */
-export function startRegistryWithImages(sup: Supervisor, c: NodeContext, report: ClusterProgress): Promise<void> {
-  return sup.start(registrySpec(c)).then(async () => {
-    report.stepStarted('images');
-    const pushed = await (require(toolScript('images/build-images.js')) as ImageTools).ensureImages({ registry: registryUrl(c.settings) });
-    report.stepDone('images', 'pushed', `  (${pushed.map((i) => i.name).join(', ')} to ${registryUrl(c.settings)})`);
-  });
+/** Pushes the images tools/images builds into the node's registry, which must be serving: what a real node pulls. */
+export async function pushNodeImages(settings: ClusterSettings, report: ClusterProgress): Promise<void> {
+  report.stepStarted('images');
+  const pushed = await (require(toolScript('images/build-images.js')) as ImageTools).ensureImages({ registry: registryUrl(settings) });
+  report.stepDone('images', 'pushed', `  (${pushed.map((i) => i.name).join(', ')} to ${registryUrl(settings)})`);
+}
+
+/** The node's local registry, then the images pushed into it. */
+export function startRegistryWithImages(sup: Supervisor, registry: ProcessSpec, settings: ClusterSettings, report: ClusterProgress): Promise<void> {
+  return sup.start(registry).then(() => pushNodeImages(settings, report));
+}
+
+/** The components of a `skiff up` cluster in start order; the registry and the proxy only on a real node. */
+export function clusterSpecs(c: ClusterContext, runtime: NodeRuntime['kind']): ProcessSpec[] {
+  const real = runtime === 'containerd';
+  return [etcdSpec(c), ...(real ? [registrySpec(c)] : []), apiserverSpec(c), schedulerSpec(c), controllerManagerSpec(c), ...(real ? [proxySpec(c)] : []), kubeletSpec(c, runtime)];
 }
 
 /**
  * Starts the components, each once what it needs is ready: etcd with the apiserver (which retries etcd until it
  * answers) and, for a real node, the registry and then the images; the apiserver's clients once it is ready. The
- * order of the start calls is the reverse of the stop order: the kubelet stops first.
+ * order of the start calls is that of `specs`, the reverse of the stop order: the kubelet stops first.
  */
-async function startComponents(sup: Supervisor, c: ClusterContext, runtime: NodeRuntime, report: ClusterProgress): Promise<void> {
-  const etcd = sup.start(etcdSpec(c));
-  const images = runtime.kind === 'containerd' ? startRegistryWithImages(sup, c, report) : Promise.resolve();
+async function startComponents(sup: Supervisor, specs: ProcessSpec[], c: ClusterContext, report: ClusterProgress): Promise<void> {
+  const etcd = sup.start(requiredSpec(specs, 'etcd'));
+  const registry = specNamed(specs, 'registry');
+  const images = registry ? startRegistryWithImages(sup, registry, c.settings, report) : Promise.resolve();
   images.catch(() => undefined);
-  await Promise.all([etcd, sup.start(apiserverSpec(c))]);
+  await Promise.all([etcd, sup.start(requiredSpec(specs, 'apiserver'))]);
   await publishClusterInfo(c.admin, c.access.clusterInfo);
-  const clients = [sup.start(schedulerSpec(c)), sup.start(controllerManagerSpec(c))];
-  if (runtime.kind === 'containerd') clients.push(sup.start(proxySpec(c)));
-  clients.push(sup.start(kubeletSpec(c, runtime.kind)));
+  const clients = [sup.start(requiredSpec(specs, 'scheduler')), sup.start(requiredSpec(specs, 'controller-manager'))];
+  const proxy = specNamed(specs, 'proxy');
+  if (proxy) clients.push(sup.start(proxy));
+  clients.push(sup.start(requiredSpec(specs, 'kubelet')));
   await Promise.all([...clients, images]);
 }
 
@@ -85,8 +97,18 @@ async function startComponents(sup: Supervisor, c: ClusterContext, runtime: Node
  * Resolves to the exit code.
  */
 export async function superviseCluster(opts: UpOptions): Promise<number> {
+  return superviseRun(new ClusterPaths(opts.dataDir), opts.startedAt, clusterRunPlan(opts));
+}
+
+/** `skiff up --init-only`: the cluster prepared, and its components written down for systemd instead of started. */
+export function initCluster(opts: UpOptions): Promise<number> {
+  return writeRunUnits(new ClusterPaths(opts.dataDir), clusterRunPlan(opts), 'skiff-control-plane.target');
+}
+
+/** What `skiff up` runs: a whole cluster on this machine. */
+function clusterRunPlan(opts: UpOptions): RunPlan {
   const paths = new ClusterPaths(opts.dataDir);
-  return superviseRun(paths, opts.startedAt, {
+  return {
     command: 'skiff up',
     prepare: async (report, status) => {
       const runtime = chooseNodeRuntime({ hollow: opts.hollow });
@@ -102,12 +124,17 @@ export async function superviseCluster(opts: UpOptions): Promise<number> {
       status.apiServer = access.apiServerUrl;
       status.node = { name: settings.nodeName, runtime: runtime.kind };
       const env = { ...process.env, SKIFF_LOG_FORMAT: process.env.SKIFF_LOG_FORMAT || 'text' };
-      report.print(`Starting a Skiff cluster in ${paths.dir}`);
+      const context: ClusterContext = { paths, settings, access, admin, env };
+      const specs = clusterSpecs(context, runtime.kind);
       return {
-        start: (sup) => startComponents(sup, { paths, settings, access, admin, env }, runtime, report),
+        specs,
+        start: (sup) => {
+          report.print(`Starting a Skiff cluster in ${paths.dir}`);
+          return startComponents(sup, specs, context, report);
+        },
         ready: () => report.ready({ paths, nodeName: settings.nodeName, runtime, apiServer: access.apiServerUrl, registry: registryUrl(settings), detached: opts.detached ?? false }),
         close: () => admin.close(),
       };
     },
-  });
+  };
 }

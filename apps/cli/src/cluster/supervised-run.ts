@@ -6,12 +6,17 @@ import { dataDirFlag } from './data-dir-flag';
 import { AlreadyRunningError, PidFile } from './pid-file';
 import { identify, stillRunning, terminateProcess } from './process-identity';
 import { StopRequest } from './stop-request';
-import { StartError, Supervisor, type SupervisorEvent } from './supervisor';
+import { StartError, Supervisor, type ProcessSpec, type SupervisorEvent } from './supervisor';
 import { readStatus, writeStatus, type SupervisorPhase, type SupervisorStatus } from './supervisor-status';
 
 /** What a supervised run (`skiff up`, `skiff join`) starts, once its settings and credentials are in place. */
 export interface PreparedRun {
-  /** Starts the components; resolves once every one is ready. */
+  /**
+   * The components in the order `start` starts them (the supervisor stops them in reverse): what `--init-only` writes
+   * as systemd environment files instead.
+   */
+  specs: ProcessSpec[];
+  /** Starts `specs`; resolves once every one is ready. */
   start(sup: Supervisor): Promise<void>;
   /** Prints how to use what is now running. */
   ready(): void;
@@ -26,8 +31,20 @@ export interface RunPlan {
   prepare(report: ClusterProgress, status: SupervisorStatus): Promise<PreparedRun>;
 }
 
+/** The spec of component `name` among a plan's specs, for start functions that start some only once others are ready. */
+export function specNamed(specs: readonly ProcessSpec[], name: string): ProcessSpec | undefined {
+  return specs.find((s) => s.name === name);
+}
+
+/** Like specNamed, for a component every such plan has. */
+export function requiredSpec(specs: readonly ProcessSpec[], name: string): ProcessSpec {
+  const spec = specNamed(specs, name);
+  if (!spec) throw new Error(`the plan has no ${name}`);
+  return spec;
+}
+
 /** Components a supervisor that was killed left running: stopped by PID before anything new starts. */
-async function stopLeftovers(paths: ClusterPaths, print: (line: string) => void): Promise<void> {
+export async function stopLeftovers(paths: ClusterPaths, print: (line: string) => void): Promise<void> {
   for (const [name, id] of Object.entries(readStatus(paths)?.components ?? {})) {
     if (!stillRunning(id)) continue;
     print(`stopping ${name} (pid ${id.pid}), left running by an earlier run`);

@@ -4,8 +4,9 @@ import { collect, commandAction } from '../command-action';
 import { downCluster } from '../cluster/cluster-down';
 import { ClusterPaths } from '../cluster/cluster-paths';
 import { parseCIDR } from '../cluster/cluster-settings';
-import { superviseCluster, type UpOptions } from '../cluster/cluster-up';
-import { superviseJoinedNode, type JoinOptions } from '../cluster/cluster-join';
+import { initCluster, superviseCluster, type UpOptions } from '../cluster/cluster-up';
+import { initJoinedNode, superviseJoinedNode, type JoinOptions } from '../cluster/cluster-join';
+import { isPostStartComponent, postStart } from '../cluster/post-start';
 import { joinDetached, upDetached } from '../cluster/detached-up';
 
 function portFlag(v: string): number {
@@ -46,6 +47,7 @@ interface UpFlags {
   nodeMonitorGracePeriod?: string;
   cniBridge?: string;
   hollow?: boolean;
+  initOnly?: boolean;
 }
 
 interface JoinFlags {
@@ -60,6 +62,15 @@ interface JoinFlags {
   registryPort?: number;
   cniBridge?: string;
   hollow?: boolean;
+  initOnly?: boolean;
+}
+
+const initOnlyHelp = "prepare everything (settings, certificates, kubeconfigs), then write each component's command line to DATA_DIR/units/<component>.env for deploy/systemd's units instead of starting it";
+
+/** Which runs the command line asks for: in this process, in the background, or none (only written down for systemd). */
+function runMode(flags: { detach?: boolean; initOnly?: boolean }): 'foreground' | 'detach' | 'init-only' {
+  if (flags.detach && flags.initOnly) throw new InvalidArgumentError('--detach and --init-only do not go together: --init-only starts nothing');
+  return flags.initOnly ? 'init-only' : flags.detach ? 'detach' : 'foreground';
 }
 
 export function registerUpDown(program: Command): void {
@@ -77,8 +88,10 @@ export function registerUpDown(program: Command): void {
     .option('--advertise-address <ip>', "this machine's address other machines reach the apiserver and the node on (for `skiff join`); default: this machine only", ipv4Flag)
     .option('--node-monitor-grace-period <duration>', 'how long a node may miss heartbeats before it is NotReady (default 40s)', durationFlag)
     .option('--hollow', 'run a hollow node (pods go Running without containers) even where containers could run')
+    .option('--init-only', initOnlyHelp)
     .action(
       commandAction(async (_ctx, flags: UpFlags) => {
+        const mode = runMode(flags);
         const opts: UpOptions = {
           dataDir: flags.dataDir ?? ClusterPaths.defaultDir(),
           apiPort: flags.apiPort,
@@ -93,7 +106,7 @@ export function registerUpDown(program: Command): void {
           // From the moment this process began, as the user waits from there.
           startedAt: Math.round(performance.timeOrigin),
         };
-        process.exitCode = flags.detach ? await upDetached(opts) : await superviseCluster(opts);
+        process.exitCode = await (mode === 'init-only' ? initCluster(opts) : mode === 'detach' ? upDetached(opts) : superviseCluster(opts));
       }),
     );
 
@@ -111,8 +124,10 @@ export function registerUpDown(program: Command): void {
     .option('--registry-port <port>', "the node's local image registry port on 127.0.0.1 (default 5000)", portFlag)
     .option('--cni-bridge <name>', "the node's pod bridge (default skiff0)", bridgeFlag)
     .option('--hollow', 'run a hollow node (pods go Running without containers)')
+    .option('--init-only', initOnlyHelp)
     .action(
       commandAction(async (_ctx, flags: JoinFlags) => {
+        const mode = runMode(flags);
         const opts: JoinOptions = {
           dataDir: flags.dataDir ?? ClusterPaths.defaultDir(),
           server: flags.server,
@@ -126,7 +141,7 @@ export function registerUpDown(program: Command): void {
           hollow: flags.hollow,
           startedAt: Math.round(performance.timeOrigin),
         };
-        process.exitCode = flags.detach ? await joinDetached(opts) : await superviseJoinedNode(opts);
+        process.exitCode = await (mode === 'init-only' ? initJoinedNode(opts) : mode === 'detach' ? joinDetached(opts) : superviseJoinedNode(opts));
       }),
     );
 
@@ -138,6 +153,17 @@ export function registerUpDown(program: Command): void {
     .action(
       commandAction(async (_ctx, flags: { dataDir: string; wipe?: boolean }) => {
         process.exitCode = await downCluster({ dataDir: flags.dataDir, wipe: flags.wipe });
+      }),
+    );
+
+  program
+    .command('post-start <component>', { hidden: true })
+    .description("what a deploy/systemd unit runs once its component started (apiserver: publish cluster-info; registry: push the node's images)")
+    .option('--data-dir <dir>', 'the data directory given to skiff up --init-only or skiff join --init-only', ClusterPaths.defaultDir())
+    .action(
+      commandAction(async (_ctx, flags: { dataDir: string }, component: string) => {
+        if (!isPostStartComponent(component)) throw new InvalidArgumentError(`post-start knows apiserver and registry, not ${JSON.stringify(component)}`);
+        await postStart(component, new ClusterPaths(flags.dataDir));
       }),
     );
 }

@@ -1,5 +1,5 @@
 import { Etcd3, type IKeyValue, type ICompare, type IRequestOp, type IWatchResponse, type Watcher } from 'etcd3';
-import { noop } from 'cockatiel';
+import { handleWhen, noop, retry } from 'cockatiel';
 import type { Logger } from '@skiff/logging';
 import { StorageError } from './storage-error';
 import type { ApiserverMetrics } from '../server/metrics';
@@ -39,6 +39,15 @@ const callTimeoutMs = 10_000;
 // etcd's default request limit is 1.5 MiB; pages keep range responses far below grpc's 4 MiB.
 const pageSize = 500;
 
+/**
+ * The member was never reached (refused, no connection): the request did not happen there, so sending it to
+ * another member cannot apply it twice. Errors from a reached member (timeouts, leader changes) are ambiguous
+ * and are not retried.
+ */
+export function memberUnreachable(e: Error): boolean {
+  return /ECONNREFUSED|EHOSTUNREACH|ENETUNREACH|No connection established|connection refused/i.test(e.message);
+}
+
 function prefixEnd(prefix: string): Buffer {
   const b = Buffer.from(prefix);
   const end = Buffer.from(b);
@@ -68,8 +77,9 @@ export class EtcdStore {
     this.client = new Etcd3({
       hosts: endpoints,
       // No circuit breaker: while etcd is down each request fails at once with 503, and the first request
-      // after etcd returns succeeds.
-      faultHandling: { host: () => noop, global: noop },
+      // after etcd returns succeeds. A request that could not reach its member goes to the next one (etcd3 walks
+      // the members in a shuffled order across attempts), so one member down costs no failed requests.
+      faultHandling: { host: () => noop, global: endpoints.length > 1 ? retry(handleWhen(memberUnreachable), { maxAttempts: endpoints.length - 1 }) : noop },
       grpcOptions: { 'grpc.max_receive_message_length': 64 << 20, 'grpc.max_send_message_length': 16 << 20 },
     });
   }

@@ -4,6 +4,8 @@
 # (`skiff up --init-only`) or a node joining a cluster (`skiff join --init-only`). Safe to run again: it changes only
 # what differs, and a second run restarts the components with their recorded settings (the pods keep running).
 set -euo pipefail
+# cloud-init's runcmd may run without HOME, which npm needs.
+export HOME="${HOME:-/root}"
 
 usage() {
   cat <<'EOF'
@@ -128,17 +130,23 @@ check_os() {
   echo "== $id $version"
 }
 
+# Masked before the packages are installed, so that their postinst does not start them on Skiff's ports either.
 mask_distro_services() {
   echo '== the distribution services Skiff replaces are masked (it runs its own etcd, containerd and registry)'
-  local unit state
+  local unit
   for unit in "${distro_services[@]}"; do
-    state=$(systemctl is-enabled "$unit" 2>/dev/null || true)
-    if [[ $state == masked ]]; then
+    if [[ $(systemctl is-enabled "$unit" 2>/dev/null || true) == masked ]]; then
       echo "   $unit: masked already"
     else
-      # Masked before the packages are installed, so their postinst does not start them on Skiff's ports.
       run systemctl mask "$unit"
     fi
+  done
+}
+
+# One started before this script masked it (an earlier install) is stopped.
+stop_distro_services() {
+  local unit
+  for unit in "${distro_services[@]}"; do
     if systemctl is-active --quiet "$unit" 2>/dev/null; then run systemctl stop "$unit"; fi
   done
 }
@@ -275,7 +283,13 @@ prepare_cluster() {
   else
     echo '== this node joins the cluster: discovery, its certificate and command lines'
     target='skiff-node.target'
-    run "${skiff[@]}" join --init-only --data-dir "$data_dir" "${join_args[@]}" "${args[@]}"
+    if [[ -f $data_dir/pki/kubelet-client.crt ]] && grep -q '"joined"' "$data_dir/cluster.json" 2>/dev/null; then
+      # The node keeps its server and certificate: a token that has expired since the first run is not needed.
+      echo "   joined before: $data_dir has the server and the node's certificate"
+      run "${skiff[@]}" join --init-only --data-dir "$data_dir" "${args[@]}"
+    else
+      run "${skiff[@]}" join --init-only --data-dir "$data_dir" "${join_args[@]}" "${args[@]}"
+    fi
     # A machine that was a control plane before runs only its node now.
     if systemctl is-enabled --quiet skiff-control-plane.target 2>/dev/null; then run systemctl disable skiff-control-plane.target; fi
   fi
@@ -302,6 +316,7 @@ main() {
   check_os
   mask_distro_services
   install_packages
+  stop_distro_services
   install_node
   stop_running
   install_skiff

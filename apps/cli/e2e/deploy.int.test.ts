@@ -214,6 +214,22 @@ describe('deploy/install.sh', () => {
     expect(systemState()).toBe(before);
   });
 
+  it('runs the worker again without the join token once the node has joined (its token may have expired)', async () => {
+    const { installArgs } = cloudInit('worker.yaml');
+    // What `skiff join --init-only` left: the recorded server and the node's client certificate.
+    fs.mkdirSync(path.join(where.dataDir, 'pki'), { recursive: true });
+    fs.writeFileSync(path.join(where.dataDir, 'cluster.json'), JSON.stringify({ nodeName: 'worker-1', joined: { server: 'https://192.168.50.10:6443' } }));
+    fs.writeFileSync(path.join(where.dataDir, 'pki', 'kubelet-client.crt'), 'certificate');
+    try {
+      const r = await install([...installArgs, ...placement, '--dry-run']);
+      expect(r).toMatchObject({ code: 0, stderr: '' });
+      expect(r.stdout).toContain(`+ ${node} ${where.prefix}/apps/cli/bin/skiff.js join --init-only --data-dir ${where.dataDir}\n`);
+      expect(r.stdout).not.toContain('--token');
+    } finally {
+      fs.rmSync(where.dataDir, { recursive: true, force: true });
+    }
+  });
+
   it.each([
     [[], "give --control-plane or --join 'skiff join ...' (see --help)"],
     [['--control-plane', '--bogus'], 'unknown option --bogus (see --help)'],

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { stringify } from 'yaml';
-import { waitFor } from '@skiff/testing';
+import { holdRealNodeLock, waitFor } from '@skiff/testing';
 import { NetnsHosts, type RunResult } from './netns-hosts';
 
 /**
@@ -76,15 +76,20 @@ const web = {
 const service = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'default' }, spec: { selector: { app: 'web' }, ports: [{ port: 80, targetPort: 8080 }] } };
 
 describe('a three-node cluster: skiff up on host 1, skiff join on hosts 2 and 3 (root)', () => {
-  beforeAll(() => {
+  let releaseLock: (() => Promise<void>) | undefined;
+
+  beforeAll(async () => {
     if (process.getuid?.() !== 0) throw new Error('this test runs real nodes in network namespaces and needs root');
+    // Its pods' network namespaces are visible host-wide: other real-node tests check for leftovers.
+    releaseLock = await holdRealNodeLock();
     hosts.create();
-  });
+  }, 900_000);
 
   afterAll(async () => {
     for (const i of [3, 2, 1]) if (fs.existsSync(dataDir(i))) await skiff(i, ['down', '--wipe', `--data-dir=${dataDir(i)}`]);
     hosts.destroy();
     fs.rmSync(base, { recursive: true, force: true });
+    await releaseLock?.();
   });
 
   it('brings up the control plane on host 1, advertised on its bridge address', async () => {

@@ -5,7 +5,7 @@ import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
 import { parse, stringify } from 'yaml';
-import { freePort, kubectlBinary, leftoverProxyState, linkExists, podMasqueradeRules, routeExists, waitFor } from '@skiff/testing';
+import { freePort, holdRealNodeLock, kubectlBinary, leftoverProxyState, linkExists, podMasqueradeRules, routeExists, waitFor } from '@skiff/testing';
 
 /**
  * `skiff up --detach` brings up a whole cluster on a real node (containerd, runc, CNI, the local registry, the proxy)
@@ -13,6 +13,8 @@ import { freePort, kubectlBinary, leftoverProxyState, linkExists, podMasqueradeR
  * `skiff down --wipe` leaves no process, bridge, iptables rule, namespace or data behind. Needs root.
  */
 jest.setTimeout(180_000);
+// Waiting for the real-node lock may take as long as another such test runs.
+const lockTimeoutMs = 900_000;
 
 const skiffBin = path.join(__dirname, '..', 'bin', 'skiff.js');
 // A pod range and bridge no other test uses (they use 10.244.2xx.0/24 up to 237 and 250+, and skkl*/skpx*/skbench* bridges).
@@ -78,10 +80,11 @@ function netnsList(): string[] {
 describe('skiff up --detach / skiff down --wipe on a real node', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'skiff-up-'));
   const kubeconfig = path.join(dir, 'admin.kubeconfig');
-  const routeLocalnetBefore = fs.readFileSync(routeLocalnetFile, 'utf8').trim();
-  const netnsBefore = netnsList();
+  let routeLocalnetBefore = '';
+  let netnsBefore: string[] = [];
   let upArgs: string[];
   const pids = new Set<number>();
+  let releaseLock: (() => Promise<void>) | undefined;
 
   const status = () => JSON.parse(fs.readFileSync(path.join(dir, 'status.json'), 'utf8')) as { supervisor: { pid: number }; phase: string; components: Record<string, { pid: number }> };
   const kubectl = (args: string[]) => run(kubectlBinary(), [`--kubeconfig=${kubeconfig}`, `--cache-dir=${path.join(os.tmpdir(), `skup-kubectl-${process.pid}`)}`, ...args], 30_000);
@@ -94,6 +97,10 @@ describe('skiff up --detach / skiff down --wipe on a real node', () => {
 
   beforeAll(async () => {
     if (process.getuid?.() !== 0) throw new Error('this test runs a real node and needs root');
+    // Other real-node tests (their pods' network namespaces) would spoil the check that nothing is left behind.
+    releaseLock = await holdRealNodeLock();
+    routeLocalnetBefore = fs.readFileSync(routeLocalnetFile, 'utf8').trim();
+    netnsBefore = netnsList();
     if (routeExists(podCIDR) || linkExists(bridge)) throw new Error(`${podCIDR} or ${bridge} is in use already (another run of this test?)`);
     upArgs = [
       'up',
@@ -106,13 +113,14 @@ describe('skiff up --detach / skiff down --wipe on a real node', () => {
       `--pod-cidr=${podCIDR}`,
       `--cni-bridge=${bridge}`,
     ];
-  });
+  }, lockTimeoutMs);
 
   afterAll(async () => {
     // Only after a failure is anything left; the wipe is what the last test checks.
     if (fs.existsSync(dir)) await run(process.execPath, [skiffBin, 'down', '--wipe', `--data-dir=${dir}`]);
     fs.rmSync(dir, { recursive: true, force: true });
     fs.rmSync(path.join(os.tmpdir(), `skup-kubectl-${process.pid}`), { recursive: true, force: true });
+    await releaseLock?.();
   });
 
   it('returns once the cluster is Ready, with every component started and the admin kubeconfig written', async () => {

@@ -20,3 +20,4 @@ export * from './fake-kubelet';
 export * from './node-network';
 export * from './node-images';
 export * from './proxy';
+export * from './real-node-lock';

@@ -12,6 +12,8 @@ export interface TestApiserverOptions {
   etcdEndpoint: string;
   /** A fixed port (needed to restart on the same address); 0 lets the OS pick. */
   port?: number;
+  /** A loopback address other than 127.0.0.1, so that several apiservers can share one port. */
+  bindAddress?: string;
   extraArgs?: string[];
 }
 
@@ -25,13 +27,17 @@ export class TestApiserver {
   private constructor(private readonly opts: TestApiserverOptions) {}
 
   get url(): string {
-    return `http://127.0.0.1:${this.port}`;
+    return `http://${this.host}:${this.port}`;
+  }
+
+  private get host(): string {
+    return this.opts.bindAddress ?? '127.0.0.1';
   }
 
   /** The HTTPS address (authentication and authorization), when started with `--secure-port`. */
   get secureUrl(): string {
     if (this.securePort === undefined) throw new Error('the apiserver was started without --secure-port');
-    return `https://127.0.0.1:${this.securePort}`;
+    return `https://${this.host}:${this.securePort}`;
   }
 
   get pid(): number {
@@ -56,15 +62,17 @@ export class TestApiserver {
     this.proc = ProcessHandle.start('skiff-apiserver', process.execPath, [
       apiserverBin(),
       `--etcd-servers=${this.opts.etcdEndpoint}`,
-      '--bind-address=127.0.0.1',
+      `--bind-address=${this.host}`,
       `--port=${this.port || this.opts.port || 0}`,
       ...(this.opts.extraArgs ?? []),
     ]);
-    const m = await this.proc.waitForOutput(/listening on http:\/\/127\.0\.0\.1:(\d+)/);
+    const at = this.host.replace(/\./g, '\\.');
+    const m = await this.proc.waitForOutput(new RegExp(`listening on http://${at}:(\\d+)`));
     this.port = Number(m[1]);
-    const secure = /listening on https:\/\/127\.0\.0\.1:(\d+)/.exec(this.proc.recentOutput);
+    const securePattern = new RegExp(`listening on https://${at}:(\\d+)`);
+    const secure = securePattern.exec(this.proc.recentOutput);
     if (this.opts.extraArgs?.some((a) => a.startsWith('--secure-port'))) {
-      this.securePort = Number((secure ?? (await this.proc.waitForOutput(/listening on https:\/\/127\.0\.0\.1:(\d+)/)))[1]);
+      this.securePort = Number((secure ?? (await this.proc.waitForOutput(securePattern)))[1]);
     }
     await waitFor(async () => (await fetch(`${this.url}/readyz`)).ok, { what: 'apiserver /readyz' });
     // The system namespaces exist once bootstrap has run.

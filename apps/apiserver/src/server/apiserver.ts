@@ -37,7 +37,8 @@ import { EtcdStore } from '../storage/etcd-store';
 import { decodeStored } from '../storage/keys';
 import { EncryptionAtRest } from '../storage/value-transformer';
 import { objectOf, WatchCache } from '../storage/watch-cache';
-import { bootstrapCluster, bootstrapRbac } from './bootstrap';
+import { ApiserverEndpointsReconciler } from './apiserver-endpoints';
+import { bootstrapCluster, bootstrapRbac, clusterServices, routableApiserver } from './bootstrap';
 import { Compactor } from './compactor';
 import { ApiserverMetrics } from './metrics';
 import { strategyFor } from './strategies';
@@ -83,6 +84,9 @@ export class Apiserver {
   /** exec, attach and proxied WebSockets arrive as upgrades: through the same routes, then on to a kubelet. */
   private readonly upgrades: UpgradeDispatcher;
   private readonly compactor: Compactor;
+  /** Keeps this apiserver in the kubernetes Service's endpoints, when it has a routable address. */
+  private endpoints?: ApiserverEndpointsReconciler;
+  private stopping = false;
   private readonly caches: WatchCache[] = [];
   private readonly namespaceMemo = new Map<string, { json: string; obj: KObject }>();
 
@@ -279,7 +283,11 @@ export class Apiserver {
       this.ctx.advertiseAddress = `${this.opts.advertiseAddress ?? this.opts.bindAddress}:${this.securePort}`;
     }
     for (const c of this.caches) void c.start();
-    void bootstrapCluster(this.ctx, new IPRange(this.opts.serviceClusterIPRange));
+    const serviceRange = new IPRange(this.opts.serviceClusterIPRange);
+    if (routableApiserver(clusterServices(serviceRange, this.ctx.advertiseAddress).apiHost)) this.endpoints = new ApiserverEndpointsReconciler(this.ctx, serviceRange);
+    void bootstrapCluster(this.ctx, serviceRange).then(() => {
+      if (!this.stopping) this.endpoints?.start();
+    });
     if (this.opts.secure && usesRbac(this.opts.secure.authorizationMode)) void bootstrapRbac(this.ctx);
     this.compactor.start();
     return port ?? this.securePort!;
@@ -295,6 +303,8 @@ export class Apiserver {
   }
 
   async stop(): Promise<void> {
+    this.stopping = true;
+    await this.endpoints?.stop();
     this.compactor.stop();
     for (const c of this.caches) c.stop();
     this.upgrades.closeAll();

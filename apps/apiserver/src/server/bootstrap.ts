@@ -9,11 +9,8 @@ import { StatusError } from '../handlers/status-error';
 
 export const systemNamespaces = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
 
-/**
- * Creates each object unless it exists, retrying with backoff until etcd answers. With `replace`, an existing
- * object whose spec-like content differs is updated to the given one (the apiserver's own endpoints).
- */
-async function ensureObjects(registry: GenericRegistry, objects: KObject[], replace = false): Promise<void> {
+/** Creates each object unless it exists, retrying with backoff until etcd answers. */
+async function ensureObjects(registry: GenericRegistry, objects: KObject[]): Promise<void> {
   const pending = new Map(objects.map((o) => [`${o.metadata.namespace ?? ''}/${o.metadata.name}`, o]));
   for (let attempt = 0; pending.size > 0; attempt++) {
     for (const [key, obj] of [...pending]) {
@@ -22,7 +19,6 @@ async function ensureObjects(registry: GenericRegistry, objects: KObject[], repl
         pending.delete(key);
       } catch (e) {
         if (e instanceof StatusError && e.reason === 'AlreadyExists') {
-          if (replace) await replaceContent(registry, obj).catch(() => undefined);
           pending.delete(key);
         } else if (e instanceof StatusError && e.reason === 'Invalid') {
           // Retrying cannot help an object the server refuses; it is a bug in what this file builds.
@@ -34,9 +30,10 @@ async function ensureObjects(registry: GenericRegistry, objects: KObject[], repl
   }
 }
 
+/** An existing object whose spec-like content differs from `obj` is updated to it (the apiserver's own endpoints). */
 const contentOf = (o: KObject) => JSON.stringify({ ...o, metadata: { labels: o.metadata.labels }, apiVersion: undefined, kind: undefined });
 
-async function replaceContent(registry: GenericRegistry, obj: KObject): Promise<void> {
+export async function replaceContent(registry: GenericRegistry, obj: KObject): Promise<void> {
   const current = await registry.get(obj.metadata.namespace, obj.metadata.name!);
   if (contentOf(current) === contentOf(obj)) return;
   await registry.update(obj.metadata.namespace, obj.metadata.name!, (cur) => ({ ...obj, metadata: { ...cur.metadata, labels: obj.metadata.labels } }), { user: anonymousUser, dryRun: false });
@@ -51,17 +48,23 @@ function advertisedHost(bindAddress: string): string {
 
 /**
  * The Services every cluster has: `default/kubernetes` (the service range's first address, port 443, endpoints
- * pointing at this apiserver) and `kube-system/kube-dns` (the range's tenth address, as kubeadm gives it, port 53
- * over UDP and TCP; each node's proxy answers it).
+ * pointing at this apiserver, or at every apiserver in `apiHosts`, on this one's port) and `kube-system/kube-dns`
+ * (the range's tenth address, as kubeadm gives it, port 53 over UDP and TCP; each node's proxy answers it).
  */
-export function clusterServices(serviceRange: IPRange, advertiseAddress: string): { services: KObject[]; endpoints: KObject[]; slices: KObject[]; apiHost: string } {
+export function clusterServices(
+  serviceRange: IPRange,
+  advertiseAddress: string,
+  apiHosts?: string[],
+): { services: KObject[]; endpoints: KObject[]; slices: KObject[]; apiHost: string; apiPort: number } {
   const [host, port] = [advertisedHost(advertiseAddress.slice(0, advertiseAddress.lastIndexOf(':'))), Number(advertiseAddress.slice(advertiseAddress.lastIndexOf(':') + 1))];
+  const hosts = [...new Set(apiHosts ?? [host])].sort();
   const apiIP = serviceRange.first();
   const dnsIP = IPRange.toString(serviceRange.base + 10);
   const svc = (namespace: string, name: string, labels: Record<string, string>, clusterIP: string, ports: unknown[]) =>
     ({ apiVersion: 'v1', kind: 'Service', metadata: { namespace, name, labels }, spec: { type: 'ClusterIP', clusterIP, clusterIPs: [clusterIP], ports, sessionAffinity: 'None' } }) as KObject;
   return {
     apiHost: host,
+    apiPort: port,
     services: [
       svc('default', 'kubernetes', { component: 'apiserver', provider: 'kubernetes' }, apiIP, [{ name: 'https', port: 443, protocol: 'TCP', targetPort: port }]),
       svc('kube-system', 'kube-dns', { 'k8s-app': 'kube-dns', 'kubernetes.io/name': 'CoreDNS' }, dnsIP, [
@@ -70,7 +73,7 @@ export function clusterServices(serviceRange: IPRange, advertiseAddress: string)
       ]),
     ],
     endpoints: [
-      { apiVersion: 'v1', kind: 'Endpoints', metadata: { namespace: 'default', name: 'kubernetes', labels: { 'endpointslice.kubernetes.io/skip-mirror': 'true' } }, subsets: [{ addresses: [{ ip: host }], ports: [{ name: 'https', port, protocol: 'TCP' }] }] } as KObject,
+      { apiVersion: 'v1', kind: 'Endpoints', metadata: { namespace: 'default', name: 'kubernetes', labels: { 'endpointslice.kubernetes.io/skip-mirror': 'true' } }, subsets: hosts.length ? [{ addresses: hosts.map((ip) => ({ ip })), ports: [{ name: 'https', port, protocol: 'TCP' }] }] : [] } as KObject,
     ],
     slices: [
       {
@@ -78,11 +81,16 @@ export function clusterServices(serviceRange: IPRange, advertiseAddress: string)
         kind: 'EndpointSlice',
         metadata: { namespace: 'default', name: 'kubernetes', labels: { 'kubernetes.io/service-name': 'kubernetes' } },
         addressType: 'IPv4',
-        endpoints: [{ addresses: [host], conditions: { ready: true } }],
+        endpoints: hosts.map((ip) => ({ addresses: [ip], conditions: { ready: true } })),
         ports: [{ name: 'https', port, protocol: 'TCP' }],
       } as unknown as KObject,
     ],
   };
+}
+
+/** Endpoints may not be loopback addresses: an apiserver bound to 127.0.0.1 is not reachable from pods anyway. */
+export function routableApiserver(apiHost: string): boolean {
+  return !apiHost.startsWith('127.');
 }
 
 /** What every cluster has from the start: the system namespaces, the built-in PriorityClasses and Services. */
@@ -94,15 +102,10 @@ export async function bootstrapCluster(ctx: ApiContext, serviceRange?: IPRange):
   await ensureObjects(registryByName(ctx, 'scheduling.k8s.io', 'v1', 'priorityclasses'), systemPriorityClasses);
   ctx.logger.info('system namespaces and priority classes present', { namespaces: systemNamespaces });
   if (!serviceRange) return;
-  const { services, endpoints, slices, apiHost } = clusterServices(serviceRange, ctx.advertiseAddress);
+  const { services, apiHost } = clusterServices(serviceRange, ctx.advertiseAddress);
   await ensureObjects(registryByName(ctx, '', 'v1', 'services'), services);
-  if (apiHost.startsWith('127.')) {
-    // Endpoints may not be loopback addresses: an apiserver bound to 127.0.0.1 is not reachable from pods anyway.
-    ctx.logger.info('the kubernetes Service has no endpoints: this apiserver listens on loopback only');
-  } else {
-    await ensureObjects(registryByName(ctx, '', 'v1', 'endpoints'), endpoints, true);
-    await ensureObjects(registryByName(ctx, 'discovery.k8s.io', 'v1', 'endpointslices'), slices, true);
-  }
+  // Its endpoints are kept by ApiserverEndpointsReconciler, with every apiserver of the cluster in them.
+  if (!routableApiserver(apiHost)) ctx.logger.info('the kubernetes Service has no endpoints: this apiserver listens on loopback only');
   ctx.logger.info('cluster services present', { services: services.map((s) => `${s.metadata.namespace}/${s.metadata.name}`) });
 }
 

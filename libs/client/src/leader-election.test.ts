@@ -15,9 +15,12 @@ class FakeLeaseClient implements KubeClient {
   /** Runs between a caller's read and its write, to simulate a competitor slipping in. */
   beforeUpdate?: () => void;
   failWith?: ApiError;
+  /** Requests never answer, as with an apiserver stuck on an unreachable etcd member. */
+  hang = false;
 
   async get<T extends KObject>(_t: ResourceType, _ns: string | undefined, name: string): Promise<T> {
     this.calls.push('get');
+    if (this.hang) await new Promise(() => undefined);
     if (this.failWith) throw this.failWith;
     if (!this.lease) throw notFoundError(leases, name);
     return structuredClone(this.lease) as unknown as T;
@@ -189,6 +192,22 @@ describe('LeaderElector', () => {
     expect(e.isLeader()).toBe(true);
     await clock.advance(2000);
     expect(e.isLeader()).toBe(false);
+    expect(me.log).toEqual(['leader node-a', 'started', 'stopped']);
+  });
+
+  it('gives up leadership at the renew deadline even when the renewal never answers', async () => {
+    const me = callbacks();
+    const e = elector('node-a', me.cb);
+    e.start();
+    await flush();
+    await clock.advance(2000);
+    // Last renewal at 2 s: the deadline is 12 s.
+    client.hang = true;
+    await clock.advance(9000);
+    expect(e.isLeader()).toBe(true);
+    await clock.advance(1000);
+    expect(e.isLeader()).toBe(false);
+    expect(me.signal()?.aborted).toBe(true);
     expect(me.log).toEqual(['leader node-a', 'started', 'stopped']);
   });
 

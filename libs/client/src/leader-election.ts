@@ -90,7 +90,7 @@ export class LeaderElector {
 
   private async loop(): Promise<void> {
     while (!this.stopped) {
-      const outcome = await this.tryAcquireOrRenew();
+      const outcome = this.term ? await this.renewWithinDeadline() : await this.tryAcquireOrRenew();
       if (this.stopped) break;
       if (this.term) {
         if (outcome === 'held') this.lastRenewMs = this.clock.now();
@@ -107,6 +107,24 @@ export class LeaderElector {
       }
       const wait = this.term ? this.retryPeriodMs : jittered(this.retryPeriodMs, 0.2);
       await sleep(this.clock, wait, this.stopController.signal);
+    }
+  }
+
+  /**
+   * A renewal that has not answered by the renew deadline counts as failed, as client-go bounds it: a request stuck
+   * on an unreachable etcd member must not keep a leader leading past the moment a follower may take over.
+   */
+  private async renewWithinDeadline(): Promise<Attempt> {
+    const budget = this.lastRenewMs + this.renewDeadlineMs - this.clock.now();
+    const timer = new AbortController();
+    const timedOut = sleep(this.clock, Math.max(0, budget), AbortSignal.any([timer.signal, this.stopController.signal])).then((): Attempt => {
+      if (!timer.signal.aborted && !this.stopped) this.logger.warn(`renewal of lease ${this.opts.namespace}/${this.opts.name} did not answer within the renew deadline`);
+      return 'failed';
+    });
+    try {
+      return await Promise.race([this.tryAcquireOrRenew(), timedOut]);
+    } finally {
+      timer.abort();
     }
   }
 

@@ -22,7 +22,7 @@ interface Meta {
 interface Pod {
   metadata: Meta;
   spec: { nodeName?: string; containers: Array<{ image: string }> };
-  status?: { phase?: string };
+  status?: { phase?: string; conditions?: Array<{ type: string; status: string }> };
 }
 interface ReplicaSet {
   metadata: Meta;
@@ -70,6 +70,33 @@ function deployment(image: string) {
       minReadySeconds: 1,
       strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 2, maxUnavailable: 0 } },
       template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'app', image }] } },
+    },
+  };
+}
+
+/** Lists the web pods over and over until stopped: the fewest Ready and the most live (not terminating) ones seen. */
+function sampleWebPods(): { stop(): Promise<{ samples: number; minReady: number; maxLive: number }> } {
+  let stopped = false;
+  const seen = { samples: 0, minReady: Infinity, maxLive: 0 };
+  const loop = (async () => {
+    while (!stopped) {
+      try {
+        const live = (await webPods()).filter((p) => !p.metadata.deletionTimestamp);
+        const ready = live.filter((p) => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
+        seen.samples++;
+        seen.minReady = Math.min(seen.minReady, ready.length);
+        seen.maxLive = Math.max(seen.maxLive, live.length);
+      } catch {
+        // An apiserver read may fail while etcd elects a leader; the next sample counts.
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  })();
+  return {
+    stop: async () => {
+      stopped = true;
+      await loop;
+      return seen;
     },
   };
 }
@@ -124,6 +151,7 @@ describe('a highly available control plane', () => {
       { timeoutMs: 60_000, intervalMs: 200, what: `the first ${replicas} replicas to be available` },
     );
 
+    const sampler = sampleWebPods();
     const patched = await api(apiB, 'PATCH', '/apis/apps/v1/namespaces/default/deployments/web', {
       spec: { template: { spec: { containers: [{ name: 'app', image: 'registry.k8s.io/pause:3.10' }] } } },
     });
@@ -175,6 +203,13 @@ describe('a highly available control plane', () => {
     const kubectl = new Kubectl(apiA.url);
     kubectls.push(kubectl);
     await kubectl.ok(['rollout', 'status', 'deployment/web', '--namespace=default', '--timeout=90s'], { timeoutMs: 100_000 });
+    const seen = await sampler.stop();
+    // Throughout, with maxUnavailable 0 and maxSurge 2: never fewer than 12 Ready pods (none lost), never more than
+    // 14 live ones (none created twice by a new leader with a fresh cache).
+    process.stdout.write(`HA rollout: ${seen.samples} samples, fewest Ready pods ${seen.minReady}, most live pods ${seen.maxLive}\n`);
+    expect(seen.samples).toBeGreaterThan(10);
+    expect(seen.minReady).toBeGreaterThanOrEqual(replicas);
+    expect(seen.maxLive).toBeLessThanOrEqual(replicas + 2);
 
     const d = await read<Deployment>('/apis/apps/v1/namespaces/default/deployments/web');
     expect(d.status).toMatchObject({ observedGeneration: d.metadata.generation, replicas, updatedReplicas: replicas, availableReplicas: replicas });

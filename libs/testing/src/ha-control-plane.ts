@@ -35,21 +35,33 @@ export class TestHAControlPlane {
     readonly apiservers: TestApiserver[],
     readonly schedulers: TestScheduler[],
     readonly controllerManagers: TestControllerManager[],
+    private readonly opts: HAControlPlaneOptions,
   ) {}
+
+  /** Starts one more scheduler replica, on apiserver `apiserver` mod n; it campaigns with the others. */
+  async addScheduler(apiserver: number): Promise<TestScheduler> {
+    const s = await TestScheduler.start(this.via(apiserver), ['--leader-elect', ...(this.opts.leaderElectionArgs ?? [])]);
+    this.schedulers.push(s);
+    return s;
+  }
+
+  /** Starts one more controller-manager replica, on apiserver `apiserver` mod n; it campaigns with the others. */
+  async addControllerManager(apiserver: number): Promise<TestControllerManager> {
+    const args = ['--leader-elect', ...(this.opts.leaderElectionArgs ?? []), ...(this.opts.controllerManagerArgs ?? [])];
+    const cm = await TestControllerManager.start(this.via(apiserver), { args, waitUntilRunning: false });
+    this.controllerManagers.push(cm);
+    return cm;
+  }
 
   static async start(opts: HAControlPlaneOptions = {}): Promise<TestHAControlPlane> {
     const etcd = await TestEtcdCluster.start(opts.etcdMembers ?? 3);
-    const cp = new TestHAControlPlane(etcd, [], [], []);
+    const cp = new TestHAControlPlane(etcd, [], [], [], opts);
     try {
       for (let i = 0; i < (opts.apiservers ?? 2); i++) {
         cp.apiservers.push(await TestApiserver.start({ etcdEndpoint: etcd.endpointList, extraArgs: opts.apiserverArgs }));
       }
-      const elect = ['--leader-elect', ...(opts.leaderElectionArgs ?? [])];
-      for (let i = 0; i < (opts.schedulers ?? 2); i++) cp.schedulers.push(await TestScheduler.start(cp.via(i), elect));
-      for (let i = 0; i < (opts.controllerManagers ?? 2); i++) {
-        const args = [...elect, ...(opts.controllerManagerArgs ?? [])];
-        cp.controllerManagers.push(await TestControllerManager.start(cp.via(i), { args, waitUntilRunning: false }));
-      }
+      for (let i = 0; i < (opts.schedulers ?? 2); i++) await cp.addScheduler(i);
+      for (let i = 0; i < (opts.controllerManagers ?? 2); i++) await cp.addControllerManager(i);
       return cp;
     } catch (e) {
       await cp.stop();

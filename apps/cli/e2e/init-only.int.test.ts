@@ -1,4 +1,4 @@
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -158,5 +158,22 @@ describe('skiff up --init-only for a real node', () => {
     expect(unitCommandLine(path.join(dataDir, 'units', 'proxy.env'))).toContain(`--nodeport-addresses=127.0.0.0/8,${hosts.address(1)}/32`);
     expect(fs.existsSync(path.join(dataDir, 'logs'))).toBe(false);
     expect(fs.existsSync(path.join(dataDir, 'kubelet'))).toBe(false);
+  });
+
+  it("runs the registry as its unit would, and the unit's post-start pushes the node's images into it", async () => {
+    const { SKIFF_PROGRAM, SKIFF_ARGS, SKIFF_POST_START } = readEnvFile(path.join(dataDir, 'units', 'registry.env'));
+    // ExecStart=/usr/bin/env ${SKIFF_PROGRAM} $SKIFF_ARGS, in the host's network namespace.
+    const registry = spawn('nsenter', [`--net=/run/netns/${hosts.names[0]}`, '--', '/usr/bin/env', SKIFF_PROGRAM, ...SKIFF_ARGS.split(' ')], { stdio: 'ignore' });
+    try {
+      const [program, ...args] = SKIFF_POST_START.split(' ');
+      const post = await hosts.run(1, program, args, { timeoutMs: 120_000 });
+      expect(post).toMatchObject({ code: 0, stdout: expect.stringMatching(/images +pushed .*pause/) });
+      const port = (JSON.parse(fs.readFileSync(path.join(dataDir, 'cluster.json'), 'utf8')) as { registryPort: number }).registryPort;
+      const catalog = await hosts.run(1, process.execPath, ['-e', `fetch('http://127.0.0.1:${port}/v2/_catalog').then((r) => r.text()).then((t) => process.stdout.write(t))`]);
+      expect(JSON.parse(catalog.stdout)).toEqual({ repositories: expect.arrayContaining(['library/busybox', 'pause']) });
+    } finally {
+      registry.kill('SIGTERM');
+      await new Promise((r) => (registry.exitCode !== null ? r(undefined) : registry.once('exit', r)));
+    }
   });
 });

@@ -73,6 +73,16 @@ function anonymousGetStatus(url: string, caPem: string): Promise<number> {
   });
 }
 
+/** Where the node's pod cgroups live, in each mounted hierarchy, that exist now. */
+function nodeCgroupDirs(node: string): string[] {
+  return fs
+    .readFileSync('/proc/self/mountinfo', 'utf8')
+    .split('\n')
+    .filter((line) => / - cgroup2? /.test(line))
+    .map((line) => path.join(line.split(' ')[4], 'skiff', node))
+    .filter((dir) => fs.existsSync(dir));
+}
+
 function netnsList(): string[] {
   return fs.existsSync('/var/run/netns') ? fs.readdirSync('/var/run/netns') : [];
 }
@@ -187,6 +197,9 @@ describe('skiff up --detach / skiff down --wipe on a real node', () => {
       }).on('error', reject);
     });
     expect(body.trim()).toBe('hello');
+    // The node's pods live in a cgroup subtree of its own.
+    expect(nodeCgroupDirs(nodeName).length).toBeGreaterThan(0);
+    for (const dir of nodeCgroupDirs(nodeName)) expect(fs.existsSync(path.join(dir, 'kubepods'))).toBe(true);
     recordPids();
   });
 
@@ -293,6 +306,7 @@ describe('skiff up --detach / skiff down --wipe on a real node', () => {
     expect(leftoverProxyState()).toEqual({ rules: [], dnsAddress: false });
     expect(fs.readFileSync(routeLocalnetFile, 'utf8').trim()).toBe(routeLocalnetBefore);
     expect(netnsList().filter((n) => !netnsBefore.includes(n))).toEqual([]);
+    expect(nodeCgroupDirs(nodeName)).toEqual([]);
     expect(fs.existsSync(dir)).toBe(false);
   });
 });

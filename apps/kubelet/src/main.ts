@@ -9,6 +9,7 @@ import { HollowHost, RealHost, type HostInfoSource } from './node/host-info';
 import { defaultNodeIP, parseKubeletFlags, type KubeletOptions } from './options';
 import { ApiPodObjectSource } from './pod/object-source';
 import { PodConfigurator } from './pod/pod-configurator';
+import { defaultCgroupParentRoot } from './pod/sandbox-config';
 import { ProbeManager } from './prober';
 import { KubeletServer } from './server';
 import { HealthzServer } from './server/healthz-server';
@@ -69,6 +70,7 @@ async function startNode(o: KubeletOptions, nodeName: string, client: HttpKubeCl
     clusterDomain: o.clusterDomain,
     resolvConf: '/etc/resolv.conf',
     podLogsRoot: o.podLogsDir,
+    cgroupParentRoot: `${o.cgroupRoot}${defaultCgroupParentRoot}`,
     nodeMemoryCapacity: () => host.facts().memoryBytes,
     record,
   });

@@ -6,6 +6,13 @@ describe('skiff-kubelet flags', () => {
     expect(o).toMatchObject({ nodeName: 'n1', runtime: 'containerd-managed', port: 10250, address: '0.0.0.0', maxPods: 110, clusterDomain: 'cluster.local', clusterDNS: [], hollowNodes: 1, syncFrequencyMs: 10_000 });
   });
 
+  it('takes a cgroup root for the pods, refusing relative or odd paths', () => {
+    expect(parseKubeletFlags([])!.cgroupRoot).toBe('');
+    expect(parseKubeletFlags(['--cgroup-root=/skiff/node-1/'])!.cgroupRoot).toBe('/skiff/node-1');
+    expect(() => parseKubeletFlags(['--cgroup-root=skiff'])).toThrow('--cgroup-root');
+    expect(() => parseKubeletFlags(['--cgroup-root=/a b'])).toThrow('--cgroup-root');
+  });
+
   it('parses labels, taints, DNS servers and the runtime endpoint', () => {
     const o = parseKubeletFlags(['--node-labels=zone=a,disk=ssd', '--register-with-taints=dedicated=gpu:NoSchedule,spot:PreferNoSchedule', '--cluster-dns=10.96.0.10', '--runtime=remote', '--container-runtime-endpoint=/run/c.sock'])!;
     expect(o.nodeLabels).toEqual({ zone: 'a', disk: 'ssd' });

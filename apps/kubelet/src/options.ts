@@ -17,6 +17,8 @@ export interface KubeletOptions {
   port: number;
   rootDir: string;
   podLogsDir: string;
+  /** `--cgroup-root`: pods go under `<root>/kubepods`; '' is the top of the hierarchy. */
+  cgroupRoot: string;
   runtime: RuntimeKind;
   containerRuntimeEndpoint: string;
   /** Registry that the managed containerd mirrors docker.io and registry.k8s.io to, e.g. http://127.0.0.1:5000. */
@@ -44,6 +46,11 @@ export interface KubeletOptions {
 function ipv4Flag(v: string): string {
   if (!/^(\d{1,3})(\.\d{1,3}){3}$/.test(v) || v.split('.').some((p) => Number(p) > 255)) throw new InvalidArgumentError('must be an IPv4 address');
   return v;
+}
+
+function cgroupPathFlag(v: string): string {
+  if (v !== '' && !/^(\/[A-Za-z0-9_.-]+)+\/?$/.test(v)) throw new InvalidArgumentError('must be an absolute cgroup path such as /skiff/node-1 (letters, digits, _ . -)');
+  return v.replace(/\/+$/, '');
 }
 
 function cidrFlag(v: string): string {
@@ -96,6 +103,7 @@ export function kubeletCommand(): Command {
     .option('--address <ip>', 'address the kubelet server (logs, exec, stats) listens on', ipv4Flag, '0.0.0.0')
     .option('--port <port>', 'port of the kubelet server (0 picks a free one)', portFlag, 10250)
     .option('--root-dir <dir>', 'where pod volumes and kubelet state live', '/var/lib/kubelet')
+    .option('--cgroup-root <path>', 'the cgroup pods are placed under (as <path>/kubepods/...); several kubelets on one machine each need their own', cgroupPathFlag, '')
     .option('--pod-logs-dir <dir>', 'where container logs are written', '/var/log/pods')
     .addOption(new Option('--runtime <kind>', 'containerd-managed: start our own containerd; remote: use --container-runtime-endpoint; fake: hollow node').choices(['containerd-managed', 'remote', 'fake']).default('containerd-managed'))
     .option('--container-runtime-endpoint <endpoint>', 'CRI socket for --runtime=remote', endpointFlag, 'unix:///run/containerd/containerd.sock')
@@ -156,6 +164,7 @@ export function parseKubeletFlags(argv: readonly string[], out?: (text: string) 
     port: o.port,
     rootDir: path.resolve(o.rootDir),
     podLogsDir: path.resolve(o.podLogsDir),
+    cgroupRoot: o.cgroupRoot,
     runtime: o.runtime,
     containerRuntimeEndpoint: o.containerRuntimeEndpoint,
     registryMirror: o.registryMirror,

@@ -8,6 +8,11 @@ import { commandLine, identify, terminateProcess } from './process-identity';
 import { waitForApiserverReady, waitForHttpOk, waitForListening, waitForNodeReady } from './readiness';
 import type { ProcessSpec } from './supervisor';
 
+/** Each node's pods get a cgroup subtree of their own, so several nodes can share a machine (and `--wipe` removes it). */
+export function nodeCgroupRoot(settings: ClusterSettings): string {
+  return `/skiff/${settings.nodeName}`;
+}
+
 /** The kube-dns Service's address (the tenth of the default service range), which pods get as their resolver. */
 export const clusterDnsAddress = '10.96.0.10';
 
@@ -146,6 +151,7 @@ export function kubeletSpec(c: NodeContext, runtime: 'containerd' | 'hollow'): P
     ...c.access.kubeletServingArgs,
     // Readiness is judged through the API; a second kubelet on the host must not fight over 10248.
     '--healthz-port=0',
+    `--cgroup-root=${nodeCgroupRoot(settings)}`,
   ];
   const node =
     runtime === 'containerd'

@@ -5,7 +5,8 @@ import { out } from '../command-action';
 import { ClusterPaths } from './cluster-paths';
 import { readSettings } from './cluster-settings';
 import { dataDirFlag } from './data-dir-flag';
-import { drainNodeForWipe, removeCniResults, removeLeftoverSandboxes, removePodNetwork, removeProxyState, stopNodeRuntimeProcesses, unmountBelow } from './node-teardown';
+import { nodeCgroupRoot } from './cluster-components';
+import { drainNodeForWipe, removeNodeCgroups, removeCniResults, removeLeftoverSandboxes, removePodNetwork, removeProxyState, stopNodeRuntimeProcesses, unmountBelow } from './node-teardown';
 import { runningPid } from './pid-file';
 import { identify, stillRunning, terminateProcess } from './process-identity';
 import { readStatus } from './supervisor-status';
@@ -92,6 +93,7 @@ export async function downCluster(opts: DownOptions): Promise<number> {
       await attempt('stopping containerd and shims', () => stopNodeRuntimeProcesses(paths));
       await attempt('unmounting', () => unmountBelow(paths.dir));
       await attempt('removing the pod network', () => removePodNetwork(settings));
+      await attempt("removing the node's cgroups", () => removeNodeCgroups(nodeCgroupRoot(settings)));
       removeCniResults(sandboxes);
       await attempt("removing the proxy's rules", () => {
         const { skippedFor } = removeProxyState(settings);

@@ -204,3 +204,42 @@ export function removeProxyState(settings: ClusterSettings): { skippedFor?: numb
   if (settings.routeLocalnetBefore !== undefined) fs.writeFileSync('/proc/sys/net/ipv4/conf/all/route_localnet', settings.routeLocalnetBefore);
   return {};
 }
+
+/** The cgroup hierarchies mounted on this host: each cgroup v1 controller's, or the single v2 one. */
+function cgroupMounts(): string[] {
+  return fs
+    .readFileSync('/proc/self/mountinfo', 'utf8')
+    .split('\n')
+    .filter((line) => / - cgroup2? /.test(line))
+    .map((line) => line.split(' ')[4])
+    .filter((p): p is string => !!p);
+}
+
+/**
+ * Removes the node's cgroup subtree (`--cgroup-root`) from every hierarchy, deepest first. Only empty cgroups can
+ * go, so this runs once the pods' processes are gone; a cgroup still in use is reported.
+ */
+export function removeNodeCgroups(root: string): void {
+  const busy: string[] = [];
+  const removeTree = (dir: string): void => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) if (entry.isDirectory()) removeTree(path.join(dir, entry.name));
+    try {
+      fs.rmdirSync(dir);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') busy.push(dir);
+    }
+  };
+  for (const mount of cgroupMounts()) {
+    const dir = path.join(mount, root);
+    if (fs.existsSync(dir)) removeTree(dir);
+  }
+  // The shared parent (/skiff) goes too once no node uses it.
+  for (const mount of cgroupMounts()) {
+    try {
+      fs.rmdirSync(path.join(mount, path.dirname(root)));
+    } catch {
+      // Another node's subtree, or never made.
+    }
+  }
+  if (busy.length) throw new Error(`cgroups still in use: ${busy.slice(0, 3).join(', ')}${busy.length > 3 ? ', ...' : ''}`);
+}

@@ -56,7 +56,12 @@ const web = {
           {
             name: 'httpd',
             image: 'busybox',
-            command: ['sh', '-c', 'mkdir -p /www && hostname > /www/index.html && exec httpd -f -p 8080 -h /www'],
+            // Its name at /, and at /cgi-bin/ip the address a request came from.
+            command: [
+              'sh',
+              '-c',
+              'mkdir -p /www/cgi-bin && hostname > /www/index.html && printf \'#!/bin/sh\\necho Content-Type: text/plain\\necho\\necho $REMOTE_ADDR\\n\' > /www/cgi-bin/ip && chmod +x /www/cgi-bin/ip && exec httpd -f -p 8080 -h /www',
+            ],
             ports: [{ containerPort: 8080 }],
             readinessProbe: { httpGet: { path: '/', port: 8080 }, periodSeconds: 1 },
           },
@@ -146,6 +151,16 @@ describe('a three-node cluster: skiff up on host 1, skiff join on hosts 2 and 3 
     const nodesServing = new Set(served.map((name) => nodeOf[name]));
     expect(nodesServing.has(nodeName(1))).toBe(true);
     expect(nodesServing.has(nodeName(2))).toBe(true);
+
+    // Pods see each other's own addresses across nodes: no NAT between pods.
+    const clientIP = (await kubectlJson<{ status: { podIP: string } }>(['get', 'pod', 'client'])).status.podIP;
+    for (const i of [1, 2]) {
+      const target = pods.find((p) => p.spec.nodeName === nodeName(i))!;
+      const ip = (await kubectlJson<{ status: { podIP: string } }>(['get', 'pod', target.metadata.name])).status.podIP;
+      const seen = ok(await kubectl(['exec', 'client', '--', 'timeout', '5', 'wget', '-q', '-O', '-', `http://${ip}:8080/cgi-bin/ip`]), `a request to ${ip}`);
+      // busybox httpd listens on IPv6 and shows IPv4 peers mapped: [::ffff:a.b.c.d].
+      expect({ node: i, seen: seen.trim().replace(/^\[::ffff:(.*)\]$/, '$1') }).toEqual({ node: i, seen: clientIP });
+    }
   });
 
   it("turns host 2 NotReady when its kubelet stops, evicts its pods after their toleration, and the Deployment is whole again on hosts 1 and 3", async () => {

@@ -132,7 +132,7 @@ async function main(): Promise<void> {
     }
     cri = new CriClient(endpoint);
     const onPodCIDR = async (cidr: string) => {
-      writePodNetworkConfig(cniConfDir, { podCidr: cidr, bridgeName: o.cniBridge, ipamDataDir: path.join(o.rootDir, 'cni', 'ipam') });
+      writePodNetworkConfig(cniConfDir, { podCidr: cidr, bridgeName: o.cniBridge, ipamDataDir: path.join(o.rootDir, 'cni', 'ipam'), masquerade: o.cniMasquerade });
     };
     agents.push(await startNode(o, o.nodeName, client, cri, 'containerd', new RealHost(o.rootDir), logger, onPodCIDR));
   }

@@ -13,6 +13,11 @@ describe('skiff-kubelet flags', () => {
     expect(() => parseKubeletFlags(['--cgroup-root=/a b'])).toThrow('--cgroup-root');
   });
 
+  it('masquerades on the pod bridge unless told the proxy does it', () => {
+    expect(parseKubeletFlags([])!.cniMasquerade).toBe(true);
+    expect(parseKubeletFlags(['--cni-masquerade=false'])!.cniMasquerade).toBe(false);
+  });
+
   it('parses labels, taints, DNS servers and the runtime endpoint', () => {
     const o = parseKubeletFlags(['--node-labels=zone=a,disk=ssd', '--register-with-taints=dedicated=gpu:NoSchedule,spot:PreferNoSchedule', '--cluster-dns=10.96.0.10', '--runtime=remote', '--container-runtime-endpoint=/run/c.sock'])!;
     expect(o.nodeLabels).toEqual({ zone: 'a', disk: 'ssd' });

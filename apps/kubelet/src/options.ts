@@ -19,6 +19,8 @@ export interface KubeletOptions {
   podLogsDir: string;
   /** `--cgroup-root`: pods go under `<root>/kubepods`; '' is the top of the hierarchy. */
   cgroupRoot: string;
+  /** `--cni-masquerade`: whether the pod bridge masquerades traffic leaving the node's pod range. */
+  cniMasquerade: boolean;
   runtime: RuntimeKind;
   containerRuntimeEndpoint: string;
   /** Registry that the managed containerd mirrors docker.io and registry.k8s.io to, e.g. http://127.0.0.1:5000. */
@@ -110,6 +112,7 @@ export function kubeletCommand(): Command {
     .option('--registry-mirror <url>', 'registry the managed containerd pulls docker.io and registry.k8s.io images from (e.g. http://127.0.0.1:5000)')
     .option('--pod-infra-container-image <image>', 'the pause image for pod sandboxes', 'registry.k8s.io/pause:3.9')
     .option('--pod-cidr <cidr>', "this node's pod CIDR (default: the one the node IPAM controller assigns)", cidrFlag)
+    .option('--cni-masquerade <bool>', "whether the pod bridge masquerades what pods send outside the node's pod range (turn off where skiff-proxy masquerades only traffic leaving the cluster range)", boolFlag, true)
     .option('--cni-bridge <name>', 'name of the pod bridge the CNI config creates', 'skiff0')
     .option('--cluster-dns <ips>', 'DNS server addresses for pods with dnsPolicy ClusterFirst', ipListFlag, [])
     .option('--cluster-domain <domain>', 'the cluster DNS domain', dnsNameFlag('domain'), 'cluster.local')
@@ -165,6 +168,7 @@ export function parseKubeletFlags(argv: readonly string[], out?: (text: string) 
     rootDir: path.resolve(o.rootDir),
     podLogsDir: path.resolve(o.podLogsDir),
     cgroupRoot: o.cgroupRoot,
+    cniMasquerade: o.cniMasquerade !== false,
     runtime: o.runtime,
     containerRuntimeEndpoint: o.containerRuntimeEndpoint,
     registryMirror: o.registryMirror,

@@ -155,7 +155,8 @@ export function kubeletSpec(c: NodeContext, runtime: 'containerd' | 'hollow'): P
   ];
   const node =
     runtime === 'containerd'
-      ? ['--runtime=containerd-managed', `--registry-mirror=${registryUrl(settings)}`, `--cni-bridge=${settings.cniBridge}`, `--pod-logs-dir=${paths.podLogsDir}`]
+      ? // The proxy masquerades what leaves the cluster's range, so pods on different nodes see each other's addresses.
+        ['--runtime=containerd-managed', `--registry-mirror=${registryUrl(settings)}`, `--cni-bridge=${settings.cniBridge}`, '--cni-masquerade=false', `--pod-logs-dir=${paths.podLogsDir}`]
       : ['--runtime=fake'];
   return nodeProgram(c, 'kubelet', programScript('kubelet'), [...common, ...node], {
     // Called as the process starts, so only a status this run wrote counts.

@@ -84,6 +84,7 @@ COMMIT
 :SKIFF-MARK-MASQ - [0:0]
 :${SVC} - [0:0]
 :${SEP_A} - [0:0]
+-A SKIFF-POSTROUTING -m comment --comment "skiff pod traffic leaving the cluster network" -s 10.244.0.0/16 ! -d 10.244.0.0/16 -m addrtype ! --dst-type LOCAL -m mark ! --mark 0x4000/0x4000 -j MASQUERADE
 -A SKIFF-POSTROUTING -m mark ! --mark 0x4000/0x4000 -j RETURN
 -A SKIFF-POSTROUTING -j MARK --xor-mark 0x4000
 -A SKIFF-POSTROUTING -m comment --comment "skiff service traffic requiring SNAT" -j MASQUERADE --random-fully
@@ -170,6 +171,7 @@ COMMIT
     expect(rulesOf(text, 'nat', SVC)[0]).toContain('! -s 10.244.0.0/16 -j SKIFF-MARK-MASQ');
     expect(rulesOf(text, 'nat', 'SKIFF-MARK-MASQ')).toEqual(['-A SKIFF-MARK-MASQ -j MARK --or-mark 0x4000']);
     expect(rulesOf(text, 'nat', 'SKIFF-POSTROUTING')).toEqual([
+      '-A SKIFF-POSTROUTING -m comment --comment "skiff pod traffic leaving the cluster network" -s 10.244.0.0/16 ! -d 10.244.0.0/16 -m addrtype ! --dst-type LOCAL -m mark ! --mark 0x4000/0x4000 -j MASQUERADE',
       '-A SKIFF-POSTROUTING -m mark ! --mark 0x4000/0x4000 -j RETURN',
       '-A SKIFF-POSTROUTING -j MARK --xor-mark 0x4000',
       '-A SKIFF-POSTROUTING -m comment --comment "skiff service traffic requiring SNAT" -j MASQUERADE --random-fully',
@@ -205,7 +207,7 @@ COMMIT
   it('gives headless services no rules (they never become service ports) and leaves only the base chains', () => {
     const { text, ruleCount } = renderRules(state([]));
     expect(declaredChains(text, 'nat')).toEqual(['SKIFF-SERVICES', 'SKIFF-NODEPORTS', 'SKIFF-POSTROUTING', 'SKIFF-MARK-MASQ']);
-    expect(ruleCount).toEqual({ nat: 5, filter: 3 });
+    expect(ruleCount).toEqual({ nat: 6, filter: 3 });
   });
 
   it('rejects traffic to a service without endpoints in the filter table, as kube-proxy does, with no nat chains', () => {

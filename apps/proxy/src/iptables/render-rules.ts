@@ -102,6 +102,12 @@ export function renderRules(state: ProxyState, existing: ExistingChains = { nat:
   for (const c of [filterServicesChain, filterExternalServicesChain, filterForwardChain, filterFirewallChain]) filter.declare(c);
   for (const c of [natServicesChain, natNodePortsChain, natPostroutingChain, natMarkMasqChain]) nat.declare(c);
 
+  if (state.clusterCIDR) {
+    // What pods send out of the cluster's range leaves with the node's address; between pods, on this node or
+    // another, nothing is translated (the network model has no NAT between pods). Kubelets run with
+    // --cni-masquerade=false next to this, or the bridge plugin would masquerade pod-to-pod traffic across nodes too.
+    nat.rule('-A', natPostroutingChain, ...comment('skiff pod traffic leaving the cluster network'), '-s', state.clusterCIDR, '!', '-d', state.clusterCIDR, '-m', 'addrtype', '!', '--dst-type', 'LOCAL', '-m', 'mark', '!', '--mark', `${masqueradeMark}/${masqueradeMark}`, '-j', 'MASQUERADE');
+  }
   nat.rule('-A', natPostroutingChain, '-m', 'mark', '!', '--mark', `${masqueradeMark}/${masqueradeMark}`, '-j', 'RETURN');
   // Clearing the mark keeps a packet that passes through the stack again from being masqueraded twice.
   nat.rule('-A', natPostroutingChain, '-j', 'MARK', '--xor-mark', masqueradeMark);

@@ -22,6 +22,11 @@ describe('podNetworkConflist', () => {
     });
   });
 
+  it('leaves masquerading to the proxy when asked', () => {
+    const [bridge] = podNetworkConflist({ podCidr: '10.244.3.0/24', ipamDataDir: '/n/ipam', masquerade: false }).plugins as Array<Record<string, unknown>>;
+    expect(bridge.ipMasq).toBe(false);
+  });
+
   it('takes a bridge name, network name and MTU', () => {
     const list = podNetworkConflist({ podCidr: '10.1.0.0/16', ipamDataDir: '/n/ipam', bridgeName: 'br-node2', networkName: 'node2', mtu: 1450 });
     const [bridge] = list.plugins as Array<Record<string, unknown>>;

@@ -14,6 +14,11 @@ export interface PodNetworkOptions {
   /** Folder where host-local records allocated addresses; private to this node. */
   ipamDataDir: string;
   mtu?: number;
+  /**
+   * Whether the bridge masquerades what pods send outside the pod CIDR (default true). Off where skiff-proxy
+   * masquerades only traffic leaving the cluster's range, so pods on different nodes see each other's addresses.
+   */
+  masquerade?: boolean;
 }
 
 const IFNAMSIZ = 15;
@@ -44,7 +49,8 @@ export function validatePodCidr(cidr: string): string {
 
 /**
  * The node's CNI network list: a `bridge` with host-local addresses from the pod CIDR (the bridge is the pods'
- * default gateway, traffic leaving the CIDR is masqueraded, hairpin lets a pod reach itself through a Service),
+ * default gateway, traffic leaving the CIDR is masqueraded unless `masquerade` is off, hairpin lets a pod reach itself
+ * through a Service),
  * then `portmap` for hostPort. containerd brings up each pod's loopback itself.
  */
 export function podNetworkConflist(opts: PodNetworkOptions): Record<string, unknown> {
@@ -67,7 +73,7 @@ export function podNetworkConflist(opts: PodNetworkOptions): Record<string, unkn
         type: 'bridge',
         bridge,
         isGateway: true,
-        ipMasq: true,
+        ipMasq: opts.masquerade ?? true,
         hairpinMode: true,
         ...(opts.mtu !== undefined ? { mtu: opts.mtu } : {}),
         ipam: {

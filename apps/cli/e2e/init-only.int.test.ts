@@ -2,7 +2,7 @@ import { execFile, execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort } from '@skiff/testing';
+import { freePort, holdRealNodeLock } from '@skiff/testing';
 import { NetnsHosts } from './netns-hosts';
 
 /**
@@ -15,6 +15,16 @@ import { NetnsHosts } from './netns-hosts';
 jest.setTimeout(180_000);
 
 const skiffBin = path.join(__dirname, '..', 'bin', 'skiff.js');
+
+// Both parts take the real-node lock: `skiff up` prefers etcd's peer port 2380 as skiff up's e2e does (it is chosen
+// at init and must still be free at start), and the network namespace below shows in other tests' leftover checks.
+let releaseLock: (() => Promise<void>) | undefined;
+beforeAll(async () => {
+  releaseLock = await holdRealNodeLock();
+}, 900_000);
+afterAll(async () => {
+  await releaseLock?.();
+});
 
 interface Run {
   code: number;

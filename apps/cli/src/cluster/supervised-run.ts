@@ -110,8 +110,9 @@ export async function superviseRun(paths: ClusterPaths, startedAt: number, plan:
       setPhase('stopped', 'stopped before it was Ready');
       return 1;
     }
-    setPhase('ready');
+    // Printed before the phase says ready: `--detach` returns once it reads that, with the log relayed so far.
     prepared.ready();
+    setPhase('ready');
     await stopped;
     setPhase('stopping');
     await supervisor.stopAll();

@@ -211,6 +211,8 @@ describe('containerd managed for a node: images from a local registry, a pod on 
     });
     await waitFor(async () => (await cri.containerStatus(containerId)).state === 'CONTAINER_RUNNING', { what: 'the container after the restart' });
     expect(events.map((e) => e.type)).toEqual(expect.arrayContaining(['exited', 'restart-scheduled']));
+    // CRI may answer a moment before the readiness poll that reports 'started' does.
+    await waitFor(() => events.at(-1)?.type === 'started', { what: "the restarted containerd's started event" });
     expect(events.at(-1)).toMatchObject({ type: 'started', pid: containerd.pid });
   });
 

@@ -1,9 +1,10 @@
-import { execFile, execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort, holdRealNodeLock } from '@skiff/testing';
 import { NetnsHosts } from './netns-hosts';
+import { runProgram, type RunResult } from './run-program';
 
 /**
  * `skiff up --init-only` and `skiff join --init-only` write, per component, the command line deploy/systemd's units
@@ -26,19 +27,8 @@ afterAll(async () => {
   await releaseLock?.();
 });
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function run(file: string, args: string[], timeoutMs = 120_000): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(file, args, { timeout: timeoutMs, env: { ...process.env, HOME: os.tmpdir() } }, (err, stdout, stderr) => {
-      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0;
-      resolve({ code, stdout, stderr });
-    });
-  });
+function run(file: string, args: string[], timeoutMs = 120_000): Promise<RunResult> {
+  return runProgram(file, args, { timeoutMs, env: { ...process.env, HOME: os.tmpdir() } });
 }
 
 async function skiff(args: string[]): Promise<string> {

@@ -1,11 +1,8 @@
-import { execFile, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import { runProgram, type RunResult } from './run-program';
 
-export interface RunResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+export type { RunResult };
 
 const sh = (args: string[]) => execFileSync('ip', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 
@@ -55,13 +52,9 @@ export class NetnsHosts {
    * namespace with a fresh /sys, which hides the cgroup mounts runc needs.
    */
   run(i: number, file: string, args: string[], opts: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<RunResult> {
-    return new Promise((resolve) => {
-      execFile('nsenter', [`--net=/run/netns/${this.names[i - 1]}`, '--', file, ...args], { timeout: opts.timeoutMs ?? 120_000, env: opts.env ?? process.env, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
-        const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0;
-        resolve({ code, stdout, stderr });
-      });
-    });
+    return runProgram('nsenter', [`--net=/run/netns/${this.names[i - 1]}`, '--', file, ...args], opts);
   }
+
 
   destroy(): void {
     for (const ns of this.names) {

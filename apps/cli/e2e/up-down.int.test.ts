@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
@@ -6,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parse, stringify } from 'yaml';
 import { freePort, holdRealNodeLock, kubectlBinary, leftoverProxyState, linkExists, podMasqueradeRules, routeExists, waitFor } from '@skiff/testing';
+import { runProgram, type RunResult } from './run-program';
 
 /**
  * `skiff up --detach` brings up a whole cluster on a real node (containerd, runc, CNI, the local registry, the proxy)
@@ -23,19 +23,8 @@ const bridge = 'skup241';
 const nodeName = `skup-${process.pid}`;
 const routeLocalnetFile = '/proc/sys/net/ipv4/conf/all/route_localnet';
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function run(file: string, args: string[], timeoutMs = 120_000): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(file, args, { timeout: timeoutMs, env: { ...process.env, HOME: os.tmpdir() } }, (err, stdout, stderr) => {
-      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0;
-      resolve({ code, stdout, stderr });
-    });
-  });
+function run(file: string, args: string[], timeoutMs = 120_000): Promise<RunResult> {
+  return runProgram(file, args, { timeoutMs, env: { ...process.env, HOME: os.tmpdir() } });
 }
 
 function processesMentioning(text: string): number[] {

@@ -1,6 +1,5 @@
 import * as crypto from 'node:crypto';
 import fs from 'node:fs';
-import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
 import { configmaps, type ConfigMap } from '@skiff/api';
@@ -17,7 +16,7 @@ import {
   verifyClusterInfoSignature,
   writeKubeconfig,
 } from '@skiff/pki';
-import { Kubectl, TestApiserver, TestControllerManager, TestEtcd, waitFor, type TestControlPlane } from '@skiff/testing';
+import { Kubectl, TestApiserver, TestControllerManager, TestEtcd, tlsRequest, waitFor, type TestControlPlane } from '@skiff/testing';
 
 jest.setTimeout(180_000);
 
@@ -40,29 +39,7 @@ interface Reply {
 }
 
 function secure(who: Credentials, method: string, urlPath: string, body?: unknown, contentType = 'application/json'): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    const headers: Record<string, string> = body === undefined ? {} : { 'Content-Type': contentType };
-    if (who.token) headers.Authorization = `Bearer ${who.token}`;
-    const req = https.request(
-      { host: '127.0.0.1', port: securePort, path: urlPath, method, headers, agent: false, ca: ca.certPem, cert: who.cert?.certPem, key: who.cert?.keyPem },
-      (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (c: string) => (text += c));
-        res.on('end', () => {
-          let parsed: unknown = text;
-          try {
-            parsed = JSON.parse(text);
-          } catch {
-            /* not JSON */
-          }
-          resolve({ status: res.statusCode ?? 0, body: parsed });
-        });
-      },
-    );
-    req.on('error', reject);
-    req.end(body === undefined ? undefined : JSON.stringify(body));
-  });
+  return tlsRequest({ port: securePort, method, path: urlPath, caPem: ca.certPem, cert: who.cert, token: who.token, body, contentType });
 }
 
 /** The plain port: what the controller-manager and the test's own set-up use. */

@@ -21,3 +21,4 @@ export * from './node-network';
 export * from './node-images';
 export * from './proxy';
 export * from './real-node-lock';
+export * from './tls-request';

@@ -1,9 +1,8 @@
 import fs from 'node:fs';
-import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
 import { ClusterCA, adminIdentity, writeKubeconfig, type IssuedCertificate } from '@skiff/pki';
-import { Kubectl, TestApiserver, TestEtcd, waitFor } from '@skiff/testing';
+import { Kubectl, TestApiserver, TestEtcd, tlsRequest, waitFor } from '@skiff/testing';
 import { call } from './http';
 
 jest.setTimeout(180_000);
@@ -29,20 +28,7 @@ interface Reply {
 }
 
 function request(method: string, urlPath: string, cert: IssuedCertificate | undefined, body?: unknown): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    const headers: Record<string, string> = body === undefined ? {} : { 'Content-Type': 'application/json' };
-    const req = https.request(
-      { host: '127.0.0.1', port: securePort, path: urlPath, method, headers, agent: false, ca: ca.certPem, cert: cert?.certPem, key: cert?.keyPem },
-      (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (c: string) => (text += c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : undefined }));
-      },
-    );
-    req.on('error', reject);
-    req.end(body === undefined ? undefined : JSON.stringify(body));
-  });
+  return tlsRequest({ port: securePort, method, path: urlPath, caPem: ca.certPem, cert, body });
 }
 
 function kubectlFor(cert: IssuedCertificate, user: string): Kubectl {

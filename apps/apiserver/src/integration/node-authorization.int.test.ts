@@ -1,10 +1,9 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
 import { ClusterCA, adminIdentity, type IssuedCertificate } from '@skiff/pki';
-import { TestApiserver, TestEtcd, waitFor } from '@skiff/testing';
+import { TestApiserver, TestEtcd, tlsRequest, waitFor } from '@skiff/testing';
 
 jest.setTimeout(180_000);
 
@@ -26,25 +25,7 @@ interface Reply {
 }
 
 function request(cert: IssuedCertificate, method: string, urlPath: string, body?: unknown, contentType = 'application/json'): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    const headers: Record<string, string> = body === undefined ? {} : { 'Content-Type': contentType };
-    const req = https.request({ host: '127.0.0.1', port: securePort, path: urlPath, method, headers, agent: false, ca: ca.certPem, cert: cert.certPem, key: cert.keyPem }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (text += c));
-      res.on('end', () => {
-        let parsed: unknown = text;
-        try {
-          parsed = JSON.parse(text);
-        } catch {
-          /* not JSON */
-        }
-        resolve({ status: res.statusCode ?? 0, body: parsed });
-      });
-    });
-    req.on('error', reject);
-    req.end(body === undefined ? undefined : JSON.stringify(body));
-  });
+  return tlsRequest({ port: securePort, method, path: urlPath, caPem: ca.certPem, cert, body, contentType });
 }
 
 const mergePatch = (cert: IssuedCertificate, urlPath: string, body: unknown) => request(cert, 'PATCH', urlPath, body, 'application/merge-patch+json');

@@ -1,10 +1,9 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
 import { ClusterCA, adminIdentity, writeKubeconfig, type IssuedCertificate } from '@skiff/pki';
-import { Kubectl, TestApiserver, TestEtcd, waitFor } from '@skiff/testing';
+import { Kubectl, TestApiserver, TestEtcd, tlsRequest, waitFor } from '@skiff/testing';
 import { parseSigningKey } from '../auth/service-account-keys';
 import { serviceAccountClaims, ServiceAccountTokenSigner } from '../auth/service-account-token';
 
@@ -37,30 +36,7 @@ interface Credentials {
 }
 
 function request(method: string, urlPath: string, creds: Credentials, body?: unknown): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    const headers: Record<string, string> = {};
-    if (creds.token !== undefined) headers.Authorization = `Bearer ${creds.token}`;
-    if (body !== undefined) headers['Content-Type'] = 'application/json';
-    const req = https.request(
-      { host: '127.0.0.1', port: creds.port ?? securePort, path: urlPath, method, headers, agent: false, ca: ca.certPem, cert: creds.cert?.certPem, key: creds.cert?.keyPem },
-      (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (c: string) => (text += c));
-        res.on('end', () => {
-          let parsed: unknown = text;
-          try {
-            parsed = JSON.parse(text);
-          } catch {
-            /* not JSON */
-          }
-          resolve({ status: res.statusCode ?? 0, body: parsed, headers: res.headers });
-        });
-      },
-    );
-    req.on('error', reject);
-    req.end(body === undefined ? undefined : JSON.stringify(body));
-  });
+  return tlsRequest({ port: creds.port ?? securePort, method, path: urlPath, caPem: ca.certPem, cert: creds.cert, token: creds.token, body });
 }
 
 const asAdmin = (method: string, urlPath: string, body?: unknown) => request(method, urlPath, { cert: admin }, body);

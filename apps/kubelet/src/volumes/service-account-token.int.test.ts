@@ -1,12 +1,11 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
 import { pods, type Pod } from '@skiff/api';
 import { HttpKubeClient, InformerFactory, realClock } from '@skiff/client';
 import { ClusterCA, adminIdentity, type IssuedCertificate } from '@skiff/pki';
-import { TestApiserver, TestEtcd, waitFor } from '@skiff/testing';
+import { TestApiserver, TestEtcd, tlsRequest, waitFor } from '@skiff/testing';
 import { ApiPodObjectSource } from '../pod/object-source';
 import { ServiceAccountTokens } from './service-account-tokens';
 import { apiTokenRequester } from './token-request';
@@ -31,29 +30,7 @@ interface Reply {
 }
 
 function request(method: string, urlPath: string, auth: { cert?: IssuedCertificate; token?: string }, body?: unknown): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    const headers: Record<string, string> = body === undefined ? {} : { 'Content-Type': 'application/json' };
-    if (auth.token) headers.Authorization = `Bearer ${auth.token}`;
-    const req = https.request(
-      { host: '127.0.0.1', port: securePort, path: urlPath, method, headers, agent: false, ca: ca.certPem, cert: auth.cert?.certPem, key: auth.cert?.keyPem },
-      (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (c: string) => (text += c));
-        res.on('end', () => {
-          let parsed: unknown = text;
-          try {
-            parsed = JSON.parse(text);
-          } catch {
-            /* not JSON */
-          }
-          resolve({ status: res.statusCode ?? 0, body: parsed });
-        });
-      },
-    );
-    req.on('error', reject);
-    req.end(body === undefined ? undefined : JSON.stringify(body));
-  });
+  return tlsRequest({ port: securePort, method, path: urlPath, caPem: ca.certPem, cert: auth.cert, token: auth.token, body });
 }
 
 async function create(urlPath: string, body: unknown): Promise<any> {

@@ -88,7 +88,12 @@ describe('PodRouteSyncer in a network namespace (root)', () => {
   it('keeps the routes it can make when another node is not on a shared link, and retries that one', async () => {
     await client.create(nodeResource, undefined, node('far', '192.0.2.9', '10.244.9.0/24'));
     await client.create(nodeResource, undefined, node('n4', '10.78.0.4', '10.244.4.0/24'));
-    await waitFor(() => routes().includes('10.244.4.0/24 via 10.78.0.4 proto 211'), { what: 'the route to n4', timeoutMs: 10_000, intervalMs: 50 });
+    // The pass that adds the route records what it installed only when it ends.
+    await waitFor(() => routes().includes('10.244.4.0/24 via 10.78.0.4 proto 211') && syncer.installed.some((r) => r.node === 'n4'), {
+      what: 'the route to n4',
+      timeoutMs: 10_000,
+      intervalMs: 50,
+    });
     expect(routes().some((r) => r.startsWith('10.244.9.'))).toBe(false);
     expect(syncer.installed.map((r) => r.node)).toEqual(['n2', 'n4']);
     expect(await syncer.sync()).toBe(false);

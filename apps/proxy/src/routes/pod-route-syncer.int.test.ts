@@ -103,6 +103,9 @@ describe('PodRouteSyncer in a network namespace (root)', () => {
     sh(['-n', ns, 'route', 'del', '10.244.2.0/24']);
     await syncer.sync();
     expect(routes()).toContain('10.244.2.0/24 via 10.78.0.22 proto 211');
+    // Stopped first: its retries (the far node stays unreachable) would put the routes back.
+    abort.abort();
+    await running;
     expect(await new PodRouteTable(run).removeAll()).toBe(2);
     expect(routes().filter((r) => r.startsWith('10.244.'))).toEqual(['10.244.50.0/24 via 10.78.0.50 proto boot']);
   });

@@ -31,3 +31,19 @@ export function readIfExists(file: string): string | undefined {
     throw err;
   }
 }
+
+/** The text of a file a command-line flag names; the error is one line naming the flag and the file. */
+export function readFlagFile(file: string, flag: string): string {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new Error(`${flag} ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+  }
+}
+
+/** As readFlagFile, for a flag that names PEM: certificates, keys, CA bundles. */
+export function readPemFlagFile(file: string, flag: string): string {
+  const text = readFlagFile(file, flag);
+  if (!text.includes('-----BEGIN ')) throw new Error(`${flag} ${file}: not a PEM file`);
+  return text;
+}

@@ -1,7 +1,8 @@
 import tls from 'node:tls';
 import { loadTokenFile } from './token-file';
 import { serviceAccountFlagsGiven, serviceAccountTokensFromFlags, type ServiceAccountFlags } from './service-account-options';
-import { readPem, type AuthorizationMode, type SecureServingConfig } from './secure-serving';
+import { readPemFlagFile } from '@skiff/pki';
+import type { AuthorizationMode, SecureServingConfig } from './secure-serving';
 
 /** The secure-serving flags as commander parsed them. */
 export interface SecureFlags extends ServiceAccountFlags {
@@ -56,9 +57,9 @@ export function secureServingFromFlags(f: SecureFlags): SecureServingConfig | un
   }
   const config: SecureServingConfig = {
     port: f.securePort,
-    certPem: readPem(f.tlsCertFile, '--tls-cert-file'),
-    keyPem: readPem(f.tlsPrivateKeyFile, '--tls-private-key-file'),
-    clientCaPem: f.clientCaFile !== undefined ? readPem(f.clientCaFile, '--client-ca-file') : undefined,
+    certPem: readPemFlagFile(f.tlsCertFile, '--tls-cert-file'),
+    keyPem: readPemFlagFile(f.tlsPrivateKeyFile, '--tls-private-key-file'),
+    clientCaPem: f.clientCaFile !== undefined ? readPemFlagFile(f.clientCaFile, '--client-ca-file') : undefined,
     tokens,
     anonymous: f.anonymousAuth,
     authorizationMode: mode,

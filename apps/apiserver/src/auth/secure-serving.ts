@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import type { TLSSocket } from 'node:tls';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { forbiddenStatus, resultOf, type Authorizer, type RequestAttributes } from '@skiff/auth';
@@ -46,16 +45,6 @@ export function tlsServerOptions(config: SecureServingConfig): { cert: string; k
   return { cert: config.certPem, key: config.keyPem, ca: config.clientCaPem, requestCert: config.clientCaPem !== undefined, rejectUnauthorized: false };
 }
 
-export function readPem(file: string, what: string): string {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new Error(`${what} ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
-  }
-  if (!text.includes('-----BEGIN ')) throw new Error(`${what} ${file}: not a PEM file`);
-  return text;
-}
 
 const unauthorized: Status = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'Unauthorized', reason: 'Unauthorized', code: 401 };
 

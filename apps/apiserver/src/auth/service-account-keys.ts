@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import fs from 'node:fs';
+import { readFlagFile } from '@skiff/pki';
 
 /** The JWS algorithms ServiceAccount tokens are signed with; the key's type decides which. */
 export type TokenAlgorithm = 'RS256' | 'ES256' | 'ES384' | 'ES512';
@@ -84,18 +84,11 @@ export function parseSigningKey(text: string): SigningKey {
   return { key, publicKey, alg: algorithmOf(key), kid: keyIdOf(publicKey) };
 }
 
-function readKeyFile(file: string, flag: string): string {
-  try {
-    return fs.readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new Error(`${flag} ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
-  }
-}
 
 /** Reads every `--service-account-key-file`; errors name the flag and file. */
 export function loadVerificationKeys(files: readonly string[]): VerificationKey[] {
   return files.flatMap((file) => {
-    const text = readKeyFile(file, '--service-account-key-file');
+    const text = readFlagFile(file, '--service-account-key-file');
     try {
       return parseVerificationKeys(text);
     } catch (e) {
@@ -106,7 +99,7 @@ export function loadVerificationKeys(files: readonly string[]): VerificationKey[
 
 /** Reads `--service-account-signing-key-file`; errors name the flag and file. */
 export function loadSigningKey(file: string): SigningKey {
-  const text = readKeyFile(file, '--service-account-signing-key-file');
+  const text = readFlagFile(file, '--service-account-signing-key-file');
   try {
     return parseSigningKey(text);
   } catch (e) {

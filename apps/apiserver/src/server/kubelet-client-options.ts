@@ -1,4 +1,4 @@
-import { readPem } from '../auth/secure-serving';
+import { readPemFlagFile } from '@skiff/pki';
 import { nodeAddressTypes, type KubeletClientConfig } from '../handlers/kubelet-endpoint';
 
 export interface KubeletClientFlags {
@@ -27,9 +27,9 @@ export function kubeletClientFromFlags(f: KubeletClientFlags): KubeletClientConf
     return config;
   }
   config.tls = {
-    certPem: readPem(f.kubeletClientCertificate, '--kubelet-client-certificate'),
-    keyPem: readPem(f.kubeletClientKey!, '--kubelet-client-key'),
-    ...(f.kubeletCertificateAuthority !== undefined ? { caPem: readPem(f.kubeletCertificateAuthority, '--kubelet-certificate-authority') } : {}),
+    certPem: readPemFlagFile(f.kubeletClientCertificate, '--kubelet-client-certificate'),
+    keyPem: readPemFlagFile(f.kubeletClientKey!, '--kubelet-client-key'),
+    ...(f.kubeletCertificateAuthority !== undefined ? { caPem: readPemFlagFile(f.kubeletCertificateAuthority, '--kubelet-certificate-authority') } : {}),
   };
   return config;
 }

@@ -1,5 +1,5 @@
-import fs from 'node:fs';
 import tls from 'node:tls';
+import { readPemFlagFile } from '@skiff/pki';
 import type { KubeletServingCertificate } from './kubelet-server';
 
 export type KubeletAuthorizationMode = 'AlwaysAllow' | 'Webhook';
@@ -29,16 +29,6 @@ export interface KubeletServingFlags {
   authenticationTokenWebhookCacheTtl?: number;
 }
 
-function readPem(file: string, flag: string): string {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new Error(`${flag} ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
-  }
-  if (!text.includes('-----BEGIN ')) throw new Error(`${flag} ${file}: not a PEM file`);
-  return text;
-}
 
 /**
  * Checks the serving flags and reads the files they name; throws an Error whose message is the one line to print.
@@ -67,9 +57,9 @@ export function kubeletServingFromFlags(f: KubeletServingFlags): KubeletServing 
   }
   if (f.tlsCertFile === undefined || f.tlsPrivateKeyFile === undefined) throw new Error('--tls-cert-file and --tls-private-key-file go together');
   const serving: KubeletServingCertificate = {
-    certPem: readPem(f.tlsCertFile, '--tls-cert-file'),
-    keyPem: readPem(f.tlsPrivateKeyFile, '--tls-private-key-file'),
-    ...(f.clientCaFile !== undefined ? { clientCaPem: readPem(f.clientCaFile, '--client-ca-file') } : {}),
+    certPem: readPemFlagFile(f.tlsCertFile, '--tls-cert-file'),
+    keyPem: readPemFlagFile(f.tlsPrivateKeyFile, '--tls-private-key-file'),
+    ...(f.clientCaFile !== undefined ? { clientCaPem: readPemFlagFile(f.clientCaFile, '--client-ca-file') } : {}),
   };
   try {
     // A key that does not belong to the certificate is found now, not at the first connection.

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { TokenReview } from '@skiff/api';
 import type { UserInfo } from '@skiff/auth';
+import { ExpiringCache } from './expiring-cache';
 
 /** Sends a TokenReview and returns the apiserver's answer (its status filled in). */
 export type TokenReviewer = (review: TokenReview) => Promise<TokenReview>;
@@ -21,20 +22,19 @@ export interface TokenWebhookOptions {
  * no token is held in memory longer than the request. A failed review is an error, never a user.
  */
 export class TokenWebhookAuthenticator {
-  private readonly cache = new Map<string, { verdict: TokenVerdict; expires: number }>();
-  private readonly now: () => number;
+  private readonly cache: ExpiringCache<TokenVerdict>;
 
   constructor(
     private readonly review: TokenReviewer,
     private readonly opts: TokenWebhookOptions,
   ) {
-    this.now = opts.now ?? Date.now;
+    this.cache = new ExpiringCache(opts.now ?? Date.now, opts.maxEntries);
   }
 
   async authenticate(token: string): Promise<TokenVerdict> {
     const key = createHash('sha256').update(token).digest('hex');
     const cached = this.cache.get(key);
-    if (cached && cached.expires > this.now()) return cached.verdict;
+    if (cached) return cached;
     const answer = await this.review({ apiVersion: 'authentication.k8s.io/v1', kind: 'TokenReview', metadata: {}, spec: { token } });
     const status = answer.status ?? {};
     const u = status.user;
@@ -42,9 +42,7 @@ export class TokenWebhookAuthenticator {
       status.authenticated && u?.username
         ? { ok: true, user: { name: u.username, groups: [...(u.groups ?? [])], ...(u.uid ? { uid: u.uid } : {}), ...(u.extra && Object.keys(u.extra).length ? { extra: u.extra } : {}) } }
         : { ok: false, reason: status.error ?? '' };
-    this.cache.delete(key);
-    this.cache.set(key, { verdict, expires: this.now() + this.opts.cacheTtlMs });
-    if (this.cache.size > (this.opts.maxEntries ?? 10_000)) this.cache.delete(this.cache.keys().next().value!);
+    this.cache.set(key, verdict, this.opts.cacheTtlMs);
     return verdict;
   }
 }

@@ -1,5 +1,6 @@
 import type { SubjectAccessReview } from '@skiff/api';
 import type { AuthorizerDecision, RequestAttributes } from '@skiff/auth';
+import { ExpiringCache } from './expiring-cache';
 
 /** Sends a SubjectAccessReview and returns the apiserver's answer (its status filled in). */
 export type SubjectAccessReviewer = (review: SubjectAccessReview) => Promise<SubjectAccessReview>;
@@ -20,27 +21,24 @@ export interface WebhookAuthorizerOptions {
  * a metrics scraper) does not cost a review per request. A failed review is an error, never an Allow.
  */
 export class WebhookAuthorizer {
-  private readonly cache = new Map<string, { decision: AuthorizerDecision; expires: number }>();
-  private readonly now: () => number;
+  private readonly cache: ExpiringCache<AuthorizerDecision>;
 
   constructor(
     private readonly review: SubjectAccessReviewer,
     private readonly opts: WebhookAuthorizerOptions,
   ) {
-    this.now = opts.now ?? Date.now;
+    this.cache = new ExpiringCache(opts.now ?? Date.now, opts.maxEntries);
   }
 
   async authorize(attrs: RequestAttributes): Promise<AuthorizerDecision> {
     const key = JSON.stringify([attrs.user.name, attrs.user.uid ?? '', [...attrs.user.groups].sort(), attrs.verb, attrs.resource, attrs.subresource, attrs.name, attrs.path]);
     const cached = this.cache.get(key);
-    if (cached && cached.expires > this.now()) return cached.decision;
+    if (cached) return cached;
     const answer = await this.review(subjectAccessReviewOf(attrs));
     const status = answer.status ?? { allowed: false };
     if (status.evaluationError && !status.allowed) throw new Error(`authorization webhook: ${status.evaluationError}`);
     const decision: AuthorizerDecision = { decision: status.allowed ? 'Allow' : status.denied ? 'Deny' : 'NoOpinion', reason: status.reason ?? '' };
-    this.cache.delete(key);
-    this.cache.set(key, { decision, expires: this.now() + (status.allowed ? this.opts.authorizedTtlMs : this.opts.unauthorizedTtlMs) });
-    if (this.cache.size > (this.opts.maxEntries ?? 10_000)) this.cache.delete(this.cache.keys().next().value!);
+    this.cache.set(key, decision, status.allowed ? this.opts.authorizedTtlMs : this.opts.unauthorizedTtlMs);
     return decision;
   }
 }

@@ -12,8 +12,8 @@ const root = path.resolve(__dirname, '..', '..');
 const stateDir = process.env.SKIFF_STATE_DIR || path.join(root, '.skiff');
 const programs = ['cli', 'apiserver', 'scheduler', 'controller-manager', 'kubelet', 'proxy'];
 
-// Exits with one line naming what to install when etcd is missing and cannot be installed.
-require('./require-etcd.js');
+// Exits with one line naming what to install when etcd or haproxy is missing and cannot be installed.
+require('./require-control-plane.js');
 if (typeof process.getuid === 'function' && process.getuid() === 0) {
   try {
     require('./require-runtime.js').requireRuntime();

@@ -54,12 +54,18 @@ function check<T>(make: () => T): T {
   }
 }
 
+function endpointReconcilerType(v: string): 'lease' | 'none' {
+  if (v !== 'lease' && v !== 'none') throw new InvalidArgumentError('must be lease or none');
+  return v;
+}
+
 async function main(): Promise<void> {
   const program = new Command('skiff-apiserver')
     .description('The Skiff API server: the Kubernetes REST API on etcd')
     .option('--etcd-servers <urls>', 'comma-separated etcd client URLs', etcdServers, ['http://127.0.0.1:2379'])
     .option('--bind-address <ip>', 'address to listen on', '127.0.0.1')
     .option('--advertise-address <ip>', 'the address pods and nodes reach this apiserver on: the kubernetes Service\'s endpoint (default: the bind address, or the host\'s first IPv4 when that is 0.0.0.0)', ipv4Address)
+    .option('--endpoint-reconciler-type <type>', "who keeps the kubernetes Service's endpoints: lease (every live apiserver, by its advertise address) or none (left to whoever runs the cluster, e.g. to name a load balancer in front of the apiservers)", endpointReconcilerType, 'lease')
     .option('--port <port>', 'plain HTTP port (0 picks a free one)', port, 8080)
     .option('--service-cluster-ip-range <cidr>', 'range Service ClusterIPs come from', (v) => check(() => new IPRange(v)).cidr, '10.96.0.0/12')
     .option('--service-node-port-range <range>', 'range NodePorts come from', (v) => check(() => new PortRange(v)).spec, '30000-32767')
@@ -138,6 +144,7 @@ async function main(): Promise<void> {
     secure,
     servePlain: plainPort,
     advertiseAddress: o.advertiseAddress,
+    endpointReconcilerType: o.endpointReconcilerType,
     kubeletClient,
   });
   let port_: number;

@@ -69,6 +69,11 @@ export interface ApiserverOptions {
   serviceAccountAdmission?: boolean;
   /** `--advertise-address`: where pods and nodes reach this apiserver (the kubernetes Service's endpoint); default the bind address. */
   advertiseAddress?: string;
+  /**
+   * `--endpoint-reconciler-type`: `lease` (default) keeps every live apiserver in the kubernetes Service's endpoints;
+   * `none` leaves them alone, for a cluster whose apiservers sit behind one address that its operator publishes.
+   */
+  endpointReconcilerType?: 'lease' | 'none';
   /** How kubelets are dialled (`--kubelet-client-certificate` and the flags around it); plain HTTP by default. */
   kubeletClient?: KubeletClientConfig;
 }
@@ -284,7 +289,7 @@ export class Apiserver {
     }
     for (const c of this.caches) void c.start();
     const serviceRange = new IPRange(this.opts.serviceClusterIPRange);
-    if (routableApiserver(clusterServices(serviceRange, this.ctx.advertiseAddress).apiHost)) this.endpoints = new ApiserverEndpointsReconciler(this.ctx, serviceRange);
+    if (this.opts.endpointReconcilerType !== 'none' && routableApiserver(clusterServices(serviceRange, this.ctx.advertiseAddress).apiHost)) this.endpoints = new ApiserverEndpointsReconciler(this.ctx, serviceRange);
     void bootstrapCluster(this.ctx, serviceRange).then(() => {
       if (!this.stopping) this.endpoints?.start();
     });

@@ -52,9 +52,7 @@ describe('prepareClusterAccess', () => {
     const access = await prepareClusterAccess(new ClusterPaths(dir), settings);
     const pki = path.join(dir, 'pki');
     expect(access.apiserverArgs).toEqual([
-      '--bind-address=0.0.0.0',
       '--advertise-address=10.244.0.1',
-      '--secure-port=16443',
       `--tls-cert-file=${pki}/apiserver.crt`,
       `--tls-private-key-file=${pki}/apiserver.key`,
       `--client-ca-file=${pki}/ca.crt`,

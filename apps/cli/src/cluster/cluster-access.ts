@@ -21,7 +21,7 @@ export interface NodeAccess {
 /** How the cluster's clients reach the apiserver, and what the apiserver needs to serve them. */
 export interface ClusterAccess extends NodeAccess {
   kubeconfig(who: ClusterClient): string;
-  /** Flags for the apiserver beyond etcd and the bind address: the secure port, its certificates and authorization. */
+  /** Flags for the apiserver beyond etcd and where it listens: its certificates, authentication and authorization. */
   apiserverArgs: string[];
   /** The controller-manager's flags for the cluster CA: kube-root-ca.crt, and signing approved CSRs. */
   controllerManagerArgs: string[];
@@ -97,10 +97,7 @@ export async function prepareClusterAccess(paths: ClusterPaths, settings: Cluste
     caCertFile: pki.caCertFile,
     nodeIP,
     apiserverArgs: [
-      // Every address: pods reach it through the kubernetes Service, nodes on the advertised address.
-      '--bind-address=0.0.0.0',
       `--advertise-address=${advertise}`,
-      `--secure-port=${settings.apiPort}`,
       `--tls-cert-file=${serving.certFile}`,
       `--tls-private-key-file=${serving.keyFile}`,
       `--client-ca-file=${pki.caCertFile}`,

@@ -7,6 +7,8 @@ import type { ClusterSettings } from './cluster-settings';
 import { commandLine, identify, terminateProcess } from './process-identity';
 import { waitForApiserverReady, waitForHttpOk, waitForListening, waitForNodeReady } from './readiness';
 import type { ProcessSpec } from './supervisor';
+import { writeHaproxyConfig } from './apiserver-front';
+import { etcdClientUrl, etcdPeerUrl, etcdServersFor, type ControlPlaneMember } from './control-plane-members';
 
 /** Each node's pods get a cgroup subtree of their own, so several nodes can share a machine (and `--wipe` removes it). */
 export function nodeCgroupRoot(settings: ClusterSettings): string {
@@ -29,10 +31,10 @@ export interface NodeContext {
 /** What the component definitions need to know about the cluster being started. */
 export interface ClusterContext extends NodeContext {
   access: ClusterAccess;
-}
-
-export function etcdUrl(settings: ClusterSettings): string {
-  return `http://127.0.0.1:${settings.etcdPort}`;
+  /** The control plane's members: one, or three with `--ha`. */
+  members: ControlPlaneMember[];
+  /** An admin client of one member's apiserver itself, not the load balancer in front of several. */
+  apiserverClient(member: ControlPlaneMember): HttpKubeClient;
 }
 
 export function registryUrl(settings: ClusterSettings): string {
@@ -43,27 +45,28 @@ function nodeProgram(c: NodeContext, name: string, script: string, args: string[
   return { name, command: process.execPath, args: [script, ...args], env: c.env, logFile: c.paths.log(name), ...spec };
 }
 
-export function etcdSpec(c: ClusterContext): ProcessSpec {
-  const client = etcdUrl(c.settings);
-  const peer = `http://127.0.0.1:${c.settings.etcdPeerPort}`;
+/** An etcd member; with several members, each knows the others' peer URLs, and is ready once they have a leader. */
+export function etcdSpec(c: ClusterContext, member: ControlPlaneMember, all: readonly ControlPlaneMember[]): ProcessSpec {
+  const client = etcdClientUrl(member);
+  const peer = etcdPeerUrl(member);
   return {
-    name: 'etcd',
+    name: `etcd${member.suffix}`,
     command: 'etcd',
     args: [
-      '--name=skiff',
-      `--data-dir=${c.paths.etcdDataDir}`,
+      `--name=${member.etcdName}`,
+      `--data-dir=${member.etcdDataDir}`,
       `--listen-client-urls=${client}`,
       `--advertise-client-urls=${client}`,
       `--listen-peer-urls=${peer}`,
       `--initial-advertise-peer-urls=${peer}`,
-      `--initial-cluster=skiff=${peer}`,
+      `--initial-cluster=${all.map((m) => `${m.etcdName}=${etcdPeerUrl(m)}`).join(',')}`,
       // A single member has no peers to lose: a short election timeout makes a restarted member leader within
-      // 100-200 ms instead of 1-2 s.
-      '--heartbeat-interval=10',
-      '--election-timeout=100',
+      // 100-200 ms instead of 1-2 s. Several members keep etcd's defaults (100 ms heartbeats, 1 s elections), which a
+      // busy two-core machine does not mistake for a lost leader.
+      ...(all.length === 1 ? ['--heartbeat-interval=10', '--election-timeout=100'] : ['--initial-cluster-token=skiff-ha']),
     ],
     env: c.env,
-    logFile: c.paths.log('etcd'),
+    logFile: c.paths.log(`etcd${member.suffix}`),
     ready: (run) => waitForHttpOk(run, `${client}/health`).then(() => undefined),
   };
 }
@@ -100,28 +103,63 @@ export function registrySpec(c: NodeContext): ProcessSpec {
   };
 }
 
-export function apiserverSpec(c: ClusterContext): ProcessSpec {
-  return nodeProgram(c, 'apiserver', programScript('apiserver'), [`--etcd-servers=${etcdUrl(c.settings)}`, ...c.access.apiserverArgs], {
-    ready: (run) => waitForApiserverReady(run, c.admin).then(() => undefined),
-  });
+/**
+ * A member's apiserver. The only one binds every address (pods reach it through the kubernetes Service, nodes on the
+ * advertised address) and keeps the Service's endpoints itself; several stay on loopback behind the load balancer,
+ * which the endpoints name instead (`skiff up` writes them).
+ */
+export function apiserverSpec(c: ClusterContext, member: ControlPlaneMember, all: readonly ControlPlaneMember[]): ProcessSpec {
+  const alone = all.length === 1;
+  return nodeProgram(
+    c,
+    `apiserver${member.suffix}`,
+    programScript('apiserver'),
+    [
+      `--etcd-servers=${etcdServersFor(member, all).join(',')}`,
+      `--bind-address=${alone ? '0.0.0.0' : '127.0.0.1'}`,
+      `--secure-port=${member.apiPort}`,
+      ...(alone ? [] : ['--endpoint-reconciler-type=none']),
+      ...c.access.apiserverArgs,
+    ],
+    { ready: (run) => waitForApiserverReady(run, c.apiserverClient(member)).then(() => undefined) },
+  );
 }
 
-/** The scheduler and controller-manager: clients that print where their /healthz is. */
-function controlPlaneClientSpec(c: ClusterContext, name: 'scheduler' | 'controller-manager', extra: string[]): ProcessSpec {
-  return nodeProgram(c, name, programScript(name), [`--kubeconfig=${c.access.kubeconfig(name)}`, '--port=0', ...extra], {
+/** HAProxy (Debian's) in front of several members' apiservers, on the cluster's apiserver port. */
+export function apiserverFrontSpec(c: ClusterContext, members: readonly ControlPlaneMember[]): ProcessSpec {
+  const config = writeHaproxyConfig(c.paths, { port: c.settings.apiPort, members });
+  return {
+    name: 'apiserver-front',
+    command: 'haproxy',
+    // -db: stay in the foreground, logging to stderr, as a supervised process should.
+    args: ['-db', '-f', config],
+    env: c.env,
+    logFile: c.paths.log('apiserver-front'),
+    // Ready once an apiserver answers through it, with the admin's credentials.
+    ready: (run) => waitForApiserverReady(run, c.admin).then(() => undefined),
+  };
+}
+
+/**
+ * The scheduler and controller-manager: clients that print where their /healthz is. With several members only the
+ * one holding the Lease works; the others wait to take over.
+ */
+function controlPlaneClientSpec(c: ClusterContext, name: 'scheduler' | 'controller-manager', member: ControlPlaneMember, extra: string[]): ProcessSpec {
+  const leaderElect = c.members.length > 1 ? ['--leader-elect'] : [];
+  return nodeProgram(c, `${name}${member.suffix}`, programScript(name), [`--kubeconfig=${c.access.kubeconfig(name)}`, '--port=0', ...leaderElect, ...extra], {
     ready: async (run) => {
       await waitForHttpOk(run, `${await waitForListening(run)}/healthz`);
     },
   });
 }
 
-export function schedulerSpec(c: ClusterContext): ProcessSpec {
-  return controlPlaneClientSpec(c, 'scheduler', []);
+export function schedulerSpec(c: ClusterContext, member: ControlPlaneMember): ProcessSpec {
+  return controlPlaneClientSpec(c, 'scheduler', member, []);
 }
 
-export function controllerManagerSpec(c: ClusterContext): ProcessSpec {
+export function controllerManagerSpec(c: ClusterContext, member: ControlPlaneMember): ProcessSpec {
   const grace = c.settings.nodeMonitorGracePeriod ? [`--node-monitor-grace-period=${c.settings.nodeMonitorGracePeriod}`] : [];
-  return controlPlaneClientSpec(c, 'controller-manager', [`--cluster-cidr=${c.settings.clusterCIDR}`, ...c.access.controllerManagerArgs, ...grace]);
+  return controlPlaneClientSpec(c, 'controller-manager', member, [`--cluster-cidr=${c.settings.clusterCIDR}`, ...c.access.controllerManagerArgs, ...grace]);
 }
 
 /** A kubelet that had to be killed leaves its containerd running (in its own process group): stop it by its PID. */

@@ -55,6 +55,16 @@ export class ClusterPaths {
     return path.join(this.dir, 'etcd');
   }
 
+  /** The data of one etcd member of `skiff up --ha` (etcd-1, etcd-2, ...). */
+  etcdMemberDataDir(member: string): string {
+    return path.join(this.dir, member);
+  }
+
+  /** The load balancer's configuration, in front of the apiservers of `skiff up --ha`. */
+  get apiserverFrontDir(): string {
+    return path.join(this.dir, 'apiserver-front');
+  }
+
   get registryDir(): string {
     return path.join(this.dir, 'registry');
   }

@@ -47,7 +47,7 @@ describe('ClusterProgress', () => {
   it('ends with how to use the cluster, and how to stop it in the foreground', () => {
     const out = capture(false);
     const paths = new ClusterPaths('/tmp/c1');
-    new ClusterProgress(startedAt, new ProgressLine(out.stream), false).ready({ paths, nodeName: 'n1', runtime: { kind: 'hollow', why: 'not running as root', warn: true }, apiServer: 'http://127.0.0.1:6443', registry: 'http://127.0.0.1:5000', detached: false });
+    new ClusterProgress(startedAt, new ProgressLine(out.stream), false).ready({ paths, nodeName: 'n1', runtime: { kind: 'hollow', why: 'not running as root', warn: true }, apiServer: 'http://127.0.0.1:6443', registry: 'http://127.0.0.1:5000', members: [], detached: false });
     expect(out.text()).toContain('Ready in 2.5 s.\n  node:       n1 (hollow: not running as root)\n  apiserver:  http://127.0.0.1:6443\n');
     expect(out.text()).toContain('  export KUBECONFIG=/tmp/c1/admin.kubeconfig\n');
     expect(out.text()).toContain('Ctrl-C (or `skiff down --data-dir /tmp/c1`) stops the cluster; the pods keep running and the next `skiff up` adopts them.\n');

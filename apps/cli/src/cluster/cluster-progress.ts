@@ -1,5 +1,6 @@
 import { ProgressLine } from '../progress-line';
 import { dataDirFlag } from './data-dir-flag';
+import type { ControlPlaneMember } from './control-plane-members';
 import type { ClusterPaths } from './cluster-paths';
 import type { NodeRuntime } from './node-runtime';
 import type { SupervisorEvent } from './supervisor';
@@ -64,13 +65,15 @@ export class ClusterProgress {
     }
   }
 
-  ready(o: { paths: ClusterPaths; nodeName: string; runtime: NodeRuntime; apiServer: string; registry: string; detached: boolean }): void {
+  ready(o: { paths: ClusterPaths; nodeName: string; runtime: NodeRuntime; apiServer: string; registry: string; members: readonly ControlPlaneMember[]; detached: boolean }): void {
     this.progress.clear();
     const node = o.runtime.kind === 'containerd' ? `containerd; images come from the local registry ${o.registry}` : `hollow: ${o.runtime.why}`;
+    const several = o.members.length > 1;
     const lines = [
       `Ready in ${seconds(Date.now() - this.startedAt)}.`,
       `  node:       ${o.nodeName} (${node})`,
-      `  apiserver:  ${o.apiServer}`,
+      `  apiserver:  ${o.apiServer}${several ? ` (haproxy in front of ${o.members.length} apiservers on ports ${o.members.map((m) => m.apiPort).join(', ')})` : ''}`,
+      ...(several ? [`  members:    ${o.members.length}, each an etcd member, an apiserver, a scheduler and a controller-manager (the last two elect a leader)`] : []),
       `  logs:       ${o.paths.logDir}/`,
       '',
       'Use it with kubectl or skiff and the admin kubeconfig:',

@@ -94,6 +94,36 @@ describe('cluster settings', () => {
     expect(JSON.parse(fs.readFileSync(path.join(paths.dir, 'cluster.json'), 'utf8'))).toEqual(before);
   });
 
+  it('gives --ha three members: the apiservers on the ports after the front, the etcd members two ports apart', async () => {
+    const apiPort = await freePort();
+    const etcdPort = await freePort();
+    const { settings } = await resolveSettings(paths, { apiPort, etcdPort, ha: true }, { registry: false });
+    // Each preferred port is taken only when free; one in use moves elsewhere, so compare with what each would be.
+    const members = settings.ha!.members;
+    expect(members).toHaveLength(3);
+    expect(members[0]).toMatchObject({ etcdPort, etcdPeerPort: settings.etcdPeerPort });
+    const ports = [apiPort, settings.etcdPeerPort, ...members.flatMap((m) => [m.apiPort, m.etcdPort, m.etcdPeerPort])];
+    expect(new Set(ports).size).toBe(ports.length - 1); // member 1's etcd client port is the cluster's etcdPort
+    for (const [i, m] of members.entries()) if (m.apiPort !== apiPort + i + 1) expect(await listen(apiPort + i + 1).then((srv) => servers.push(srv)).catch(() => 'taken')).toBe('taken');
+  });
+
+  it('keeps --ha and its members\' ports for a data directory that had it, even without the flag', async () => {
+    const members = [
+      { apiPort: await freePort(), etcdPort: await freePort(), etcdPeerPort: await freePort() },
+      { apiPort: await freePort(), etcdPort: await freePort(), etcdPeerPort: await freePort() },
+      { apiPort: await freePort(), etcdPort: await freePort(), etcdPeerPort: await freePort() },
+    ];
+    const before = await recorded({ ha: { members } });
+    const { settings } = await resolveSettings(paths, {}, { registry: true });
+    expect(settings.ha).toEqual({ members: members.map((m, i) => (i === 0 ? { ...m, etcdPort: before.etcdPort, etcdPeerPort: before.etcdPeerPort } : m)) });
+  });
+
+  it('refuses --ha for a data directory whose one-member cluster has etcd data', async () => {
+    await recorded();
+    fs.mkdirSync(paths.etcdDataDir);
+    await expect(resolveSettings(paths, { ha: true }, { registry: false })).rejects.toThrow(`${paths.dir} holds a cluster with one control-plane member`);
+  });
+
   it('makes a node name from the host name', () => {
     expect(defaultNodeName('My_Laptop.Local')).toBe('my-laptop.local');
     expect(defaultNodeName('--')).toBe('skiff-node');

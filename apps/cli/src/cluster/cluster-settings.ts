@@ -3,11 +3,25 @@ import net from 'node:net';
 import os from 'node:os';
 import type { ClusterPaths } from './cluster-paths';
 
-/** What stays the same from one `skiff up` of a data directory to the next (kept in DIR/cluster.json). */
-export interface ClusterSettings {
+/** The ports of one control-plane member of `skiff up --ha`: its apiserver and its etcd member. */
+export interface MemberPorts {
   apiPort: number;
   etcdPort: number;
   etcdPeerPort: number;
+}
+
+/** How many control-plane members `skiff up --ha` runs: three etcd members outlive the loss of one. */
+export const haMemberCount = 3;
+
+/** What stays the same from one `skiff up` of a data directory to the next (kept in DIR/cluster.json). */
+export interface ClusterSettings {
+  /** The apiserver's port; with `ha`, that of the load balancer in front of the members' apiservers. */
+  apiPort: number;
+  /** The (first) etcd member's client and peer ports. */
+  etcdPort: number;
+  etcdPeerPort: number;
+  /** Set by `skiff up --ha`: the control plane is several members on this machine behind one address (apiPort). */
+  ha?: { members: MemberPorts[] };
   registryPort: number;
   nodeName: string;
   /** The node's pod range, on its CNI bridge; '' on a joined node, whose range the node IPAM controller assigns. */
@@ -38,6 +52,8 @@ export interface SettingsFlags {
   cniBridge?: string;
   advertiseAddress?: string;
   nodeMonitorGracePeriod?: string;
+  /** Several control-plane members behind a load balancer; a data directory that had it keeps it. */
+  ha?: boolean;
 }
 
 export const settingDefaults = {
@@ -144,14 +160,21 @@ export async function resolveSettings(
     return chosen;
   };
   const joined = needs.joined;
+  const ha = !joined && (flags.ha === true || recorded?.ha !== undefined);
+  if (ha && recorded && !recorded.ha && fs.existsSync(paths.etcdDataDir)) {
+    throw new Error(`${paths.dir} holds a cluster with one control-plane member (its etcd data is in ${paths.etcdDataDir}); --ha needs a new cluster: \`skiff down --wipe\` it first or give another --data-dir`);
+  }
   // A joined node gets its range from the cluster; its own ports are only the registry's.
   const podCIDR = joined ? '' : (flags.podCidr ?? recorded?.podCIDR ?? settingDefaults.podCIDR);
   const controlPlanePort = (what: string, flag: string, given: number | undefined, previous: number | undefined, preferred: number) =>
     joined ? Promise.resolve(0) : port(what, flag, given, previous, preferred);
+  const apiPort = await controlPlanePort('the apiserver', '--api-port', flags.apiPort, recorded?.apiPort, settingDefaults.apiPort);
+  const etcdPort = await controlPlanePort('etcd', '--etcd-port', flags.etcdPort, recorded?.etcdPort, settingDefaults.etcdPort);
   const settings: ClusterSettings = {
-    apiPort: await controlPlanePort('the apiserver', '--api-port', flags.apiPort, recorded?.apiPort, settingDefaults.apiPort),
-    etcdPort: await controlPlanePort('etcd', '--etcd-port', flags.etcdPort, recorded?.etcdPort, settingDefaults.etcdPort),
-    etcdPeerPort: await controlPlanePort("etcd's peer listener", '--etcd-port', undefined, recorded?.etcdPeerPort, settingDefaults.etcdPeerPort),
+    apiPort,
+    etcdPort,
+    // The port after the client port, as etcd's own 2379/2380.
+    etcdPeerPort: await controlPlanePort("etcd's peer listener", '--etcd-port', undefined, recorded?.etcdPeerPort, flags.etcdPort !== undefined ? flags.etcdPort + 1 : settingDefaults.etcdPeerPort),
     // A hollow node runs no registry; its port is only recorded for a later real node.
     registryPort: needs.registry
       ? await port('the image registry', '--registry-port', flags.registryPort, recorded?.registryPort, settingDefaults.registryPort)
@@ -165,6 +188,22 @@ export async function resolveSettings(
     ...((flags.nodeMonitorGracePeriod ?? recorded?.nodeMonitorGracePeriod) !== undefined ? { nodeMonitorGracePeriod: flags.nodeMonitorGracePeriod ?? recorded?.nodeMonitorGracePeriod } : {}),
     ...(recorded?.routeLocalnetBefore !== undefined ? { routeLocalnetBefore: recorded.routeLocalnetBefore } : {}),
   };
+  if (ha) {
+    // The first member's etcd keeps the etcd ports above; each next one prefers the two ports after the last, and
+    // the members' apiservers the ports after the load balancer's.
+    const members: MemberPorts[] = [];
+    for (let i = 0; i < haMemberCount; i++) {
+      const before = recorded?.ha?.members[i];
+      const last = members[i - 1];
+      const n = i + 1;
+      members.push({
+        apiPort: await port(`member ${n}'s apiserver`, '--api-port', undefined, before?.apiPort, settings.apiPort + n),
+        etcdPort: last ? await port(`member ${n}'s etcd`, '--etcd-port', undefined, before?.etcdPort, last.etcdPeerPort + 1) : settings.etcdPort,
+        etcdPeerPort: last ? await port(`member ${n}'s etcd peer listener`, '--etcd-port', undefined, before?.etcdPeerPort, last.etcdPeerPort + 2) : settings.etcdPeerPort,
+      });
+    }
+    settings.ha = { members };
+  }
   return { settings, notes };
 }
 

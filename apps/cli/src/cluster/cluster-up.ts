@@ -2,9 +2,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { HttpKubeClient, loadClientConfig } from '@skiff/client';
 import { out } from '../command-action';
-import { prepareClusterAccess } from './cluster-access';
+import { apiserverAdvertiseAddress, prepareClusterAccess } from './cluster-access';
 import { publishClusterInfo } from './cluster-info';
-import { apiserverSpec, controllerManagerSpec, etcdSpec, kubeletSpec, proxySpec, registrySpec, registryUrl, schedulerSpec, type ClusterContext } from './cluster-components';
+import { controlPlaneMembers } from './control-plane-members';
+import { publishKubernetesEndpoints } from './kubernetes-endpoints';
+import { apiserverFrontSpec, apiserverSpec, controllerManagerSpec, etcdSpec, kubeletSpec, proxySpec, registrySpec, registryUrl, schedulerSpec, type ClusterContext } from './cluster-components';
 import { ClusterPaths, programScript, toolScript } from './cluster-paths';
 import type { ClusterProgress } from './cluster-progress';
 import { resolveSettings, writeSettings, type ClusterSettings, type SettingsFlags } from './cluster-settings';
@@ -66,29 +68,49 @@ export function startRegistryWithImages(sup: Supervisor, registry: ProcessSpec, 
   return sup.start(registry).then(() => pushNodeImages(settings, report));
 }
 
-/** The components of a `skiff up` cluster in start order; the registry and the proxy only on a real node. */
+/**
+ * The components of a `skiff up` cluster in start order: each control-plane member's etcd, apiserver, scheduler and
+ * controller-manager (with several members, the load balancer in front of their apiservers), then the node; the
+ * registry and the proxy only on a real node.
+ */
 export function clusterSpecs(c: ClusterContext, runtime: NodeRuntime['kind']): ProcessSpec[] {
   const real = runtime === 'containerd';
-  return [etcdSpec(c), ...(real ? [registrySpec(c)] : []), apiserverSpec(c), schedulerSpec(c), controllerManagerSpec(c), ...(real ? [proxySpec(c)] : []), kubeletSpec(c, runtime)];
+  const { members } = c;
+  return [
+    ...members.map((m) => etcdSpec(c, m, members)),
+    ...(real ? [registrySpec(c)] : []),
+    ...members.map((m) => apiserverSpec(c, m, members)),
+    ...(members.length > 1 ? [apiserverFrontSpec(c, members)] : []),
+    ...members.map((m) => schedulerSpec(c, m)),
+    ...members.map((m) => controllerManagerSpec(c, m)),
+    ...(real ? [proxySpec(c)] : []),
+    kubeletSpec(c, runtime),
+  ];
 }
 
 /**
- * Starts the components, each once what it needs is ready: etcd with the apiserver (which retries etcd until it
- * answers) and, for a real node, the registry and then the images; the apiserver's clients once it is ready. The
- * order of the start calls is that of `specs`, the reverse of the stop order: the kubelet stops first.
+ * Starts the components, each once what it needs is ready: the etcd members with the apiservers (which retry etcd
+ * until it answers) and the load balancer in front of them, and, for a real node, the registry and then the images;
+ * the apiserver's clients once it is ready. The order of the start calls is that of `specs`, the reverse of the stop
+ * order: the kubelet stops first.
  */
 async function startComponents(sup: Supervisor, specs: ProcessSpec[], c: ClusterContext, report: ClusterProgress): Promise<void> {
-  const etcd = sup.start(requiredSpec(specs, 'etcd'));
+  const named = (component: string) => c.members.map((m) => requiredSpec(specs, `${component}${m.suffix}`));
+  const etcd = named('etcd').map((s) => sup.start(s));
   const registry = specNamed(specs, 'registry');
   const images = registry ? startRegistryWithImages(sup, registry, c.settings, report) : Promise.resolve();
   images.catch(() => undefined);
-  await Promise.all([etcd, sup.start(requiredSpec(specs, 'apiserver'))]);
+  const apiservers = named('apiserver').map((s) => sup.start(s));
+  const front = specNamed(specs, 'apiserver-front');
+  // With a load balancer, the first apiserver to be ready is enough for the clients to start.
+  await Promise.all([...etcd, ...(front ? [sup.start(front)] : apiservers)]);
   await publishClusterInfo(c.admin, c.access.clusterInfo);
-  const clients = [sup.start(requiredSpec(specs, 'scheduler')), sup.start(requiredSpec(specs, 'controller-manager'))];
+  if (front) await publishKubernetesEndpoints(c.admin, apiserverAdvertiseAddress(c.settings), c.settings.apiPort);
+  const clients = [...named('scheduler'), ...named('controller-manager')].map((s) => sup.start(s));
   const proxy = specNamed(specs, 'proxy');
   if (proxy) clients.push(sup.start(proxy));
   clients.push(sup.start(requiredSpec(specs, 'kubelet')));
-  await Promise.all([...clients, images]);
+  await Promise.all([...apiservers, ...clients, images]);
 }
 
 /**
@@ -102,11 +124,11 @@ export async function superviseCluster(opts: UpOptions): Promise<number> {
 
 /** `skiff up --init-only`: the cluster prepared, and its components written down for systemd instead of started. */
 export function initCluster(opts: UpOptions): Promise<number> {
-  return writeRunUnits(new ClusterPaths(opts.dataDir), clusterRunPlan(opts), 'skiff-control-plane.target');
+  return writeRunUnits(new ClusterPaths(opts.dataDir), clusterRunPlan(opts, 'units'), 'skiff-control-plane.target');
 }
 
 /** What `skiff up` runs: a whole cluster on this machine. */
-function clusterRunPlan(opts: UpOptions): RunPlan {
+function clusterRunPlan(opts: UpOptions, mode: 'run' | 'units' = 'run'): RunPlan {
   const paths = new ClusterPaths(opts.dataDir);
   return {
     command: 'skiff up',
@@ -116,15 +138,26 @@ function clusterRunPlan(opts: UpOptions): RunPlan {
       if (runtime.kind === 'hollow' && runtime.warn) out.stderr(`${hollowNodeWarning(runtime)}\n`);
       else if (runtime.kind === 'hollow') report.print(`The node is hollow (${runtime.why}).`);
       const { settings, notes } = await resolveSettings(paths, opts, { registry: runtime.kind === 'containerd' });
+      if (settings.ha && mode === 'units') throw new Error(`--init-only writes one systemd unit per component (deploy/systemd), and several control-plane members on one machine have none; run \`skiff up --ha\` itself`);
+      if (settings.ha && !hasCommand('haproxy')) throw new Error('haproxy is not installed (--ha puts it in front of the apiservers): run `sudo apt-get install -y haproxy` (npm start installs it)');
       if (runtime.kind === 'containerd' && settings.routeLocalnetBefore === undefined) settings.routeLocalnetBefore = readRouteLocalnet();
       writeSettings(paths, settings);
       for (const note of notes) report.print(`note: ${note}`);
       const access = await prepareClusterAccess(paths, settings);
-      const admin = new HttpKubeClient(loadClientConfig({ kubeconfigPath: access.kubeconfig('admin') }), { requestTimeoutMs: 5000, userAgent: 'skiff-up' });
+      const adminConfig = loadClientConfig({ kubeconfigPath: access.kubeconfig('admin') });
+      const clients: HttpKubeClient[] = [];
+      const adminAt = (server: string) => {
+        const client = new HttpKubeClient({ ...adminConfig, server }, { requestTimeoutMs: 5000, userAgent: 'skiff-up' });
+        clients.push(client);
+        return client;
+      };
+      const admin = adminAt(adminConfig.server);
+      const members = controlPlaneMembers(settings, paths);
+      const memberClients = new Map(members.map((m) => [m, m.apiPort === settings.apiPort ? admin : adminAt(`https://127.0.0.1:${m.apiPort}`)]));
       status.apiServer = access.apiServerUrl;
       status.node = { name: settings.nodeName, runtime: runtime.kind };
       const env = { ...process.env, SKIFF_LOG_FORMAT: process.env.SKIFF_LOG_FORMAT || 'text' };
-      const context: ClusterContext = { paths, settings, access, admin, env };
+      const context: ClusterContext = { paths, settings, access, admin, env, members, apiserverClient: (m) => memberClients.get(m)! };
       const specs = clusterSpecs(context, runtime.kind);
       return {
         specs,
@@ -132,8 +165,8 @@ function clusterRunPlan(opts: UpOptions): RunPlan {
           report.print(`Starting a Skiff cluster in ${paths.dir}`);
           return startComponents(sup, specs, context, report);
         },
-        ready: () => report.ready({ paths, nodeName: settings.nodeName, runtime, apiServer: access.apiServerUrl, registry: registryUrl(settings), detached: opts.detached ?? false }),
-        close: () => admin.close(),
+        ready: () => report.ready({ paths, nodeName: settings.nodeName, runtime, apiServer: access.apiServerUrl, registry: registryUrl(settings), members, detached: opts.detached ?? false }),
+        close: () => clients.forEach((c) => c.close()),
       };
     },
   };

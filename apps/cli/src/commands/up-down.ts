@@ -48,6 +48,7 @@ interface UpFlags {
   cniBridge?: string;
   hollow?: boolean;
   initOnly?: boolean;
+  ha?: boolean;
 }
 
 interface JoinFlags {
@@ -88,6 +89,7 @@ export function registerUpDown(program: Command): void {
     .option('--advertise-address <ip>', "this machine's address other machines reach the apiserver and the node on (for `skiff join`); default: this machine only", ipv4Flag)
     .option('--node-monitor-grace-period <duration>', 'how long a node may miss heartbeats before it is NotReady (default 40s)', durationFlag)
     .option('--hollow', 'run a hollow node (pods go Running without containers) even where containers could run')
+    .option('--ha', 'a highly available control plane: 3 members (each an etcd member, an apiserver, a scheduler and a controller-manager) behind haproxy on the apiserver port; kept by the data directory from then on')
     .option('--init-only', initOnlyHelp)
     .action(
       commandAction(async (_ctx, flags: UpFlags) => {
@@ -102,6 +104,7 @@ export function registerUpDown(program: Command): void {
           cniBridge: flags.cniBridge,
           advertiseAddress: flags.advertiseAddress,
           nodeMonitorGracePeriod: flags.nodeMonitorGracePeriod,
+          ha: flags.ha,
           hollow: flags.hollow,
           // From the moment this process began, as the user waits from there.
           startedAt: Math.round(performance.timeOrigin),

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm start`: `skiff up` in the foreground, with the cluster's data, logs and admin kubeconfig in .skiff/ at the
-// repository root. Before that it does what a fresh clone on a fresh machine needs: installs etcd (and, as root, the
+// repository root. Before that it does what a fresh clone on a fresh machine needs: installs etcd and haproxy (and, as root, the
 // node runtime: containerd, runc, CNI plugins, the registry) and builds the workspace when it is not built.
 // Environment overrides: SKIFF_STATE_DIR (the data dir), SKIFF_API_PORT, SKIFF_ETCD_PORT, SKIFF_REGISTRY_PORT;
 // arguments after `npm start --` go to `skiff up` (e.g. `npm start -- --hollow`). Ctrl-C stops the cluster.

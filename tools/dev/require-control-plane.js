@@ -3,6 +3,7 @@
 // etcdctl), and haproxy, which `skiff up --ha` puts in front of its apiservers. Installs what is missing with apt-get
 // when running as root, otherwise stops with one line naming what to install.
 const { execSync } = require('node:child_process');
+const { hasCommand: has } = require('./require-runtime.js');
 
 /** The command each package provides, by package. */
 const PACKAGES = [
@@ -10,15 +11,6 @@ const PACKAGES = [
   ['etcd-client', 'etcdctl'],
   ['haproxy', 'haproxy'],
 ];
-
-function has(cmd) {
-  try {
-    execSync(`command -v ${cmd}`, { stdio: 'ignore', shell: '/bin/sh' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 const missing = PACKAGES.filter(([, cmd]) => !has(cmd)).map(([pkg]) => pkg);
 if (missing.length) {

@@ -101,7 +101,7 @@ function requireRuntime(log = (line) => console.error(line)) {
   for (const s of ensureNodeSysctls()) log(`set ${s}`);
 }
 
-module.exports = { RUNTIME_PACKAGES, missingRuntimePackages, ensureNodeSysctls, requireRuntime };
+module.exports = { RUNTIME_PACKAGES, hasCommand, missingRuntimePackages, ensureNodeSysctls, requireRuntime };
 
 if (require.main === module) {
   try {

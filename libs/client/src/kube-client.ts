@@ -1,4 +1,5 @@
 import type { DeleteOptions, KList, KObject, ResourceType, Status, WatchEvent } from '@skiff/api';
+import { isNotFound } from './api-error';
 
 export type PatchType = 'json' | 'merge' | 'strategic' | 'apply';
 
@@ -70,4 +71,14 @@ export interface KubeClient {
   ): Promise<T>;
   delete<T extends KObject>(type: ResourceType<any>, namespace: string | undefined, name: string, opts?: DeleteOptions): Promise<T | Status>;
   deleteCollection(type: ResourceType<any>, namespace: string | undefined, opts?: ListOptions): Promise<void>;
+}
+
+/** The object, or undefined when the server says there is none (404 NotFound); any other failure is thrown. */
+export async function getIfExists<T extends KObject>(client: KubeClient, type: ResourceType<any>, namespace: string | undefined, name: string): Promise<T | undefined> {
+  try {
+    return await client.get<T>(type, namespace, name);
+  } catch (e) {
+    if (isNotFound(e)) return undefined;
+    throw e;
+  }
 }

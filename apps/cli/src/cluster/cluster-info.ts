@@ -1,5 +1,5 @@
 import { configmaps, type ConfigMap } from '@skiff/api';
-import { ApiError, type KubeClient } from '@skiff/client';
+import { getIfExists, type KubeClient } from '@skiff/client';
 import { clusterInfoKubeconfig, clusterInfoKubeconfigKey, clusterInfoName, clusterInfoNamespace } from '@skiff/pki';
 
 /**
@@ -9,12 +9,7 @@ import { clusterInfoKubeconfig, clusterInfoKubeconfigKey, clusterInfoName, clust
  */
 export async function publishClusterInfo(client: KubeClient, info: { server: string; caPem: string }): Promise<'created' | 'updated' | 'unchanged'> {
   const kubeconfig = clusterInfoKubeconfig(info.server, info.caPem);
-  let current: ConfigMap | undefined;
-  try {
-    current = await client.get<ConfigMap>(configmaps, clusterInfoNamespace, clusterInfoName);
-  } catch (e) {
-    if (!(e instanceof ApiError && e.code === 404)) throw e;
-  }
+  const current = await getIfExists<ConfigMap>(client, configmaps, clusterInfoNamespace, clusterInfoName);
   if (!current) {
     await client.create(configmaps, clusterInfoNamespace, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: clusterInfoName, namespace: clusterInfoNamespace }, data: { [clusterInfoKubeconfigKey]: kubeconfig } });
     return 'created';

@@ -1,5 +1,5 @@
 import { endpoints, endpointslices, services, type EndpointSlice, type Endpoints, type KObject, type ResourceType, type Service } from '@skiff/api';
-import { ApiError, type KubeClient } from '@skiff/client';
+import { getIfExists, type KubeClient } from '@skiff/client';
 
 /**
  * Points the `default/kubernetes` Service at one address, as its operator does for apiservers started with
@@ -39,12 +39,7 @@ function content(obj: KObject): string {
 
 async function createOrUpdate<T extends KObject>(client: KubeClient, type: ResourceType<T>, want: T): Promise<void> {
   const { namespace, name } = want.metadata as { namespace: string; name: string };
-  let current: T | undefined;
-  try {
-    current = await client.get<T>(type, namespace, name);
-  } catch (e) {
-    if (!(e instanceof ApiError && e.code === 404)) throw e;
-  }
+  const current = await getIfExists<T>(client, type, namespace, name);
   if (!current) {
     await client.create(type, namespace, want);
     return;

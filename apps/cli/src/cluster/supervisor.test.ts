@@ -7,15 +7,16 @@ import { logMatch, pollUntil } from './readiness';
 import { processRunning } from './process-identity';
 import { StartError, Supervisor, type ProcessSpec, type SupervisorEvent } from './supervisor';
 
-/** A stand-in component: prints `up` once running, and on SIGTERM appends its name to `stopLog` and exits. */
+/** A stand-in component: prints `up` once its handlers are in place, and on SIGTERM appends its name to `stopLog` and exits. */
 function standIn(dir: string, name: string, opts: { stopLog?: string; ignoreTerm?: boolean; exitCode?: number } = {}): ProcessSpec {
   const script = [
     opts.exitCode !== undefined ? `console.error('${name} failing on purpose'); process.exit(${opts.exitCode});` : '',
-    "console.log('up');",
     'setInterval(() => {}, 1000);',
     opts.ignoreTerm
       ? "process.on('SIGTERM', () => {});"
       : `process.on('SIGTERM', () => { ${opts.stopLog ? `require('fs').appendFileSync(${JSON.stringify(opts.stopLog)}, '${name}\\n');` : ''} process.exit(0); });`,
+    // Last: once `up` is in the log a SIGTERM may come, and the handler must already be there.
+    "console.log('up');",
   ].join('\n');
   return {
     name,

@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError } from 'commander';
+import { etcdTlsFromFlags, type EtcdTlsFlags } from './storage/etcd-tls-options';
 import { createLogger } from '@skiff/logging';
 import { Apiserver } from './server/apiserver';
 import { IPRange, PortRange } from './registry/service-allocations';
@@ -65,6 +66,9 @@ async function main(): Promise<void> {
     .option('--etcd-servers <urls>', 'comma-separated etcd client URLs', etcdServers, ['http://127.0.0.1:2379'])
     .option('--bind-address <ip>', 'address to listen on', '127.0.0.1')
     .option('--advertise-address <ip>', 'the address pods and nodes reach this apiserver on: the kubernetes Service\'s endpoint (default: the bind address, or the host\'s first IPv4 when that is 0.0.0.0)', ipv4Address)
+    .option('--etcd-cafile <file>', "PEM CA that etcd's serving certificates are verified against (https:// etcd servers)")
+    .option('--etcd-certfile <file>', 'PEM client certificate the apiserver authenticates to etcd with')
+    .option('--etcd-keyfile <file>', 'PEM private key of --etcd-certfile')
     .option('--endpoint-reconciler-type <type>', "who keeps the kubernetes Service's endpoints: lease (every live apiserver, by its advertise address) or none (left to whoever runs the cluster, e.g. to name a load balancer in front of the apiservers)", endpointReconcilerType, 'lease')
     .option('--port <port>', 'plain HTTP port (0 picks a free one)', port, 8080)
     .option('--service-cluster-ip-range <cidr>', 'range Service ClusterIPs come from', (v) => check(() => new IPRange(v)).cidr, '10.96.0.0/12')
@@ -122,6 +126,13 @@ async function main(): Promise<void> {
     process.stderr.write(`skiff-apiserver: ${(e as Error).message}\n`);
     process.exit(2);
   }
+  let etcdTls: ReturnType<typeof etcdTlsFromFlags>;
+  try {
+    etcdTls = etcdTlsFromFlags(o as EtcdTlsFlags);
+  } catch (e) {
+    process.stderr.write(`skiff-apiserver: ${(e as Error).message}\n`);
+    process.exit(2);
+  }
   let kubeletClient: ReturnType<typeof kubeletClientFromFlags>;
   try {
     kubeletClient = kubeletClientFromFlags(o);
@@ -132,6 +143,7 @@ async function main(): Promise<void> {
   const logger = createLogger('apiserver', Number(o.v) >= 4 ? 'debug' : 'info');
   const server = new Apiserver({
     etcdServers: o.etcdServers,
+    etcdTls,
     bindAddress: o.bindAddress,
     port: o.port,
     serviceClusterIPRange: o.serviceClusterIpRange,

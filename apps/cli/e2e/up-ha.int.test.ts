@@ -67,11 +67,24 @@ function alive(pid: number): boolean {
   }
 }
 
-const etcdEndpoints = () => settings().ha.members.map((m) => `http://127.0.0.1:${m.etcdPort}`);
+const etcdEndpoints = () => settings().ha.members.map((m) => `https://127.0.0.1:${m.etcdPort}`);
+
+/** etcdctl with the health-check client certificate: etcd lets in only certificates from its own CA. */
+function etcdctl(args: string[], endpoints = etcdEndpoints()): Promise<RunResult> {
+  const pki = path.join(dataDir, 'pki', 'etcd');
+  const tls = [`--cacert=${pki}/ca.crt`, `--cert=${pki}/healthcheck-client.crt`, `--key=${pki}/healthcheck-client.key`];
+  return run('etcdctl', [`--endpoints=${endpoints.join(',')}`, ...tls, ...args], 15_000);
+}
+
+async function etcdctlOk(args: string[], endpoints?: string[]): Promise<string> {
+  const r = await etcdctl(args, endpoints);
+  if (r.code !== 0) throw new Error(`etcdctl ${args.join(' ')} exited ${r.code}:\n${r.stdout}\n${r.stderr}`);
+  return r.stdout;
+}
 
 /** The member (1-based) whose etcd leads, from `etcdctl endpoint status`: endpoint, id, version, size, is-leader, ... */
 async function etcdLeader(): Promise<number> {
-  const out = await ok('etcdctl', [`--endpoints=${etcdEndpoints().join(',')}`, 'endpoint', 'status'], 15_000);
+  const out = await etcdctlOk(['endpoint', 'status']);
   const lines = out.trim().split('\n').map((l) => l.split(', '));
   const leader = lines.find((fields) => fields[4] === 'true');
   if (!leader) throw new Error(`no etcd leader in:\n${out}`);
@@ -120,16 +133,21 @@ describe('skiff up --ha', () => {
     expect(settings().ha.members.map((m) => m.apiPort)).toEqual([apiPort + 1, apiPort + 2, apiPort + 3]);
 
     // One etcd cluster of three started members.
-    const list = await ok('etcdctl', [`--endpoints=${etcdEndpoints()[0]}`, 'member', 'list']);
+    const list = await etcdctlOk(['member', 'list'], etcdEndpoints().slice(0, 1));
     expect(list.trim().split('\n').map((l) => l.split(', ').slice(2, 3)[0]).sort()).toEqual(['etcd-1', 'etcd-2', 'etcd-3']);
     expect(list).not.toContain('unstarted');
+    // Only certificates from etcd's CA get in: without one, or with the cluster CA's admin certificate, etcd refuses.
+    const noCert = await run('etcdctl', [`--endpoints=${etcdEndpoints()[0]}`, `--cacert=${path.join(dataDir, 'pki', 'etcd', 'ca.crt')}`, '--command-timeout=3s', 'get', 'x']);
+    expect(noCert.code).not.toBe(0);
+    const asAdmin = await run('etcdctl', [`--endpoints=${etcdEndpoints()[0]}`, `--cacert=${path.join(dataDir, 'pki', 'etcd', 'ca.crt')}`, `--cert=${path.join(dataDir, 'pki', 'admin.crt')}`, `--key=${path.join(dataDir, 'pki', 'admin.key')}`, '--command-timeout=3s', 'get', 'x']);
+    expect(asAdmin.code).not.toBe(0);
 
     // The Service's endpoint is the load balancer, written once by skiff up: the apiservers' own lease reconciler is off.
     const endpoints = await kubectlJson<{ subsets: Array<{ addresses: Array<{ ip: string }>; ports: Array<{ port: number }> }> }>('get', 'endpoints', 'kubernetes');
     expect(endpoints.subsets).toEqual([{ addresses: [{ ip: '10.244.0.1' }], ports: [{ name: 'https', port: apiPort, protocol: 'TCP' }] }]);
     const service = await kubectlJson<{ spec: { ports: Array<{ targetPort: number }> } }>('get', 'service', 'kubernetes');
     expect(service.spec.ports[0].targetPort).toBe(apiPort);
-    const masterLeases = await ok('etcdctl', [`--endpoints=${etcdEndpoints()[0]}`, 'get', '--prefix', '--keys-only', '/registry/masterleases/']);
+    const masterLeases = await etcdctlOk(['get', '--prefix', '--keys-only', '/registry/masterleases/'], etcdEndpoints().slice(0, 1));
     expect(masterLeases.trim()).toBe('');
 
     // Exactly one scheduler and one controller-manager lead.
@@ -184,7 +202,7 @@ describe('skiff up --ha', () => {
     expect((await leadingMember('scheduler', 'kube-scheduler')).identity).not.toBe(scheduler.identity);
     expect((await leadingMember('controller-manager', 'skiff-controller-manager')).identity).not.toBe(controllers.identity);
     await waitFor(async () => killed.every((name) => componentPids()[name] !== undefined && componentPids()[name] !== pids[name] && alive(componentPids()[name])), { timeoutMs: 60_000 });
-    await waitFor(async () => (await run('etcdctl', [`--endpoints=${etcdEndpoints().join(',')}`, 'endpoint', 'health'])).code === 0, { timeoutMs: 60_000 });
+    await waitFor(async () => (await etcdctl(['endpoint', 'health'])).code === 0, { timeoutMs: 60_000 });
   });
 
   it('stops every member and the load balancer on skiff down --wipe', async () => {

@@ -31,6 +31,8 @@ export interface ServingCertificateRequest extends CertificateValidity {
   organizations?: string[];
   dnsNames?: string[];
   ipAddresses?: string[];
+  /** Also clientAuth: a server that dials its peers with the same certificate (an etcd member). */
+  alsoClientAuth?: boolean;
 }
 
 export interface ClientCertificateRequest extends CertificateValidity {
@@ -144,12 +146,13 @@ export class ClusterCA {
       ...dnsNames.map((value) => ({ type: 'dns' as const, value })),
       ...ipAddresses.map((value) => ({ type: 'ip' as const, value })),
     ]);
-    return this.issue(subjectName(req.commonName, req.organizations), x509.ExtendedKeyUsage.serverAuth, [san], req);
+    const purposes = [x509.ExtendedKeyUsage.serverAuth, ...(req.alsoClientAuth ? [x509.ExtendedKeyUsage.clientAuth] : [])];
+    return this.issue(subjectName(req.commonName, req.organizations), purposes, [san], req);
   }
 
   /** A TLS client certificate: clientAuth, CN = user, one O per group. */
   async issueClient(req: ClientCertificateRequest): Promise<IssuedCertificate> {
-    return this.issue(subjectName(req.commonName, req.organizations), x509.ExtendedKeyUsage.clientAuth, [], req);
+    return this.issue(subjectName(req.commonName, req.organizations), [x509.ExtendedKeyUsage.clientAuth], [], req);
   }
 
   /**
@@ -177,7 +180,7 @@ export class ClusterCA {
     return cert.toString('pem') + '\n';
   }
 
-  private async issue(subject: x509.JsonName, purpose: string, extra: x509.Extension[], validity: CertificateValidity): Promise<IssuedCertificate> {
+  private async issue(subject: x509.JsonName, purposes: string[], extra: x509.Extension[], validity: CertificateValidity): Promise<IssuedCertificate> {
     const { notBefore, notAfter } = validityWindow(validity, this.cert.notAfter);
     const leaf = await generateSigningKey();
     const cert = await x509.X509CertificateGenerator.create({
@@ -192,7 +195,7 @@ export class ClusterCA {
       extensions: [
         new x509.BasicConstraintsExtension(false, undefined, true),
         new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
-        new x509.ExtendedKeyUsageExtension([purpose], false),
+        new x509.ExtendedKeyUsageExtension(purposes, false),
         ...extra,
         await x509.SubjectKeyIdentifierExtension.create(leaf.publicKey),
         await x509.AuthorityKeyIdentifierExtension.create(this.key.publicKey),

@@ -4,7 +4,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { certificateInfo, checkCertificate } from './certificate-info';
 import { ClusterCA } from './cluster-ca';
-import { clusterCertificateNames, ensureClusterPki, type ClusterPkiOptions } from './cluster-pki';
+import { clusterCertificateNames, ensureClusterPki, etcdCertificateNames, type ClusterPkiOptions } from './cluster-pki';
+
+/** Every certificate file ensureClusterPki issues, etcd's included. */
+const allCertificates = [...clusterCertificateNames, ...etcdCertificateNames].map((n) => `${n}.crt`).sort();
 
 const dayMs = 86_400_000;
 const opts: ClusterPkiOptions = { nodeName: 'node-1', nodeIPs: ['192.168.50.10'] };
@@ -15,21 +18,28 @@ beforeEach(() => {
 });
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
+/** Every file below `dir` (etcd/ included), by its relative path. */
+function files(): string[] {
+  return (fs.readdirSync(dir, { recursive: true }) as string[]).filter((f) => fs.statSync(path.join(dir, f)).isFile()).sort();
+}
+
 function snapshot(): Record<string, string> {
-  return Object.fromEntries(fs.readdirSync(dir).sort().map((f) => [f, fs.readFileSync(path.join(dir, f), 'utf8')]));
+  return Object.fromEntries(files().map((f) => [f, fs.readFileSync(path.join(dir, f), 'utf8')]));
 }
 
 describe('ensureClusterPki', () => {
   it('lays out the CA, serving and client certificates with the subjects and SANs of a kubeadm-like cluster', async () => {
     const pki = await ensureClusterPki(dir, opts);
     expect(fs.readdirSync(dir).sort()).toEqual(
-      ['ca.crt', 'ca.key', 'sa.key', 'sa.pub', ...clusterCertificateNames.flatMap((n) => [`${n}.crt`, `${n}.key`])].sort(),
+      ['ca.crt', 'ca.key', 'etcd', 'sa.key', 'sa.pub', ...clusterCertificateNames.flatMap((n) => [`${n}.crt`, `${n}.key`]), 'apiserver-etcd-client.crt', 'apiserver-etcd-client.key'].sort(),
     );
-    for (const f of fs.readdirSync(dir)) {
+    expect(fs.readdirSync(path.join(dir, 'etcd')).sort()).toEqual(['ca.crt', 'ca.key', 'healthcheck-client.crt', 'healthcheck-client.key', 'peer.crt', 'peer.key', 'server.crt', 'server.key']);
+    for (const f of [...fs.readdirSync(dir).filter((f) => f !== 'etcd'), ...fs.readdirSync(path.join(dir, 'etcd')).map((f) => `etcd/${f}`)]) {
       expect({ f, mode: fs.statSync(path.join(dir, f)).mode & 0o777 }).toEqual({ f, mode: f.endsWith('.key') ? 0o600 : 0o644 });
     }
     expect(fs.statSync(dir).mode & 0o777).toBe(0o700);
-    expect(pki.changes.map((c) => c.file).sort()).toEqual(['ca.crt', 'sa.key', 'sa.pub', ...clusterCertificateNames.map((n) => `${n}.crt`)].sort());
+    expect(fs.statSync(path.join(dir, 'etcd')).mode & 0o777).toBe(0o700);
+    expect(pki.changes.map((c) => c.file).sort()).toEqual(['ca.crt', 'etcd/ca.crt', 'sa.key', 'sa.pub', ...allCertificates].sort());
 
     const info = (name: (typeof clusterCertificateNames)[number]) => certificateInfo(pki.certificates[name].certPem);
     expect(info('apiserver')).toMatchObject({
@@ -61,16 +71,33 @@ describe('ensureClusterPki', () => {
       expect(checkCertificate(files.certPem, pki.ca.certPem, { keyPem: files.keyPem, minRemainingMs: 364 * dayMs }).ok).toBe(true);
       expect(fs.readFileSync(files.certFile, 'utf8')).toBe(files.certPem);
     }
+
+    // etcd's own CA signs its certificates, and nothing the cluster CA signed gets into etcd.
+    expect(pki.etcd.ca.commonName).toBe('etcd-ca');
+    const etcdInfo = (name: (typeof etcdCertificateNames)[number]) => certificateInfo(pki.etcd.certificates[name].certPem);
+    for (const name of ['etcd/server', 'etcd/peer'] as const) {
+      expect(etcdInfo(name)).toMatchObject({ commonName: 'node-1', purposes: ['serverAuth', 'clientAuth'], dnsNames: ['localhost', 'node-1'], ipAddresses: ['127.0.0.1', '::1', '192.168.50.10'] });
+    }
+    expect([etcdInfo('etcd/healthcheck-client'), etcdInfo('apiserver-etcd-client')].map((i) => [i.commonName, i.purposes])).toEqual([
+      ['kube-etcd-healthcheck-client', ['clientAuth']],
+      ['kube-apiserver-etcd-client', ['clientAuth']],
+    ]);
+    for (const name of etcdCertificateNames) {
+      const files = pki.etcd.certificates[name];
+      expect(checkCertificate(files.certPem, pki.etcd.ca.certPem, { keyPem: files.keyPem }).ok).toBe(true);
+      expect(checkCertificate(files.certPem, pki.ca.certPem).ok).toBe(false);
+    }
+    expect(checkCertificate(pki.certificates.admin.certPem, pki.etcd.ca.certPem).ok).toBe(false);
   });
 
   it('writes nothing on a second call and returns the same material', async () => {
     const first = await ensureClusterPki(dir, opts);
     const before = snapshot();
-    const mtimes = fs.readdirSync(dir).map((f) => fs.statSync(path.join(dir, f)).mtimeMs);
+    const mtimes = files().map((f) => fs.statSync(path.join(dir, f)).mtimeMs);
     const second = await ensureClusterPki(dir, opts);
     expect(second.changes).toEqual([]);
     expect(snapshot()).toEqual(before);
-    expect(fs.readdirSync(dir).map((f) => fs.statSync(path.join(dir, f)).mtimeMs)).toEqual(mtimes);
+    expect(files().map((f) => fs.statSync(path.join(dir, f)).mtimeMs)).toEqual(mtimes);
     expect(second.ca.certPem).toBe(first.ca.certPem);
     expect(second.certificates.admin).toEqual(first.certificates.admin);
     expect(second.serviceAccountKey).toEqual(first.serviceAccountKey);
@@ -97,8 +124,9 @@ describe('ensureClusterPki', () => {
     const first = await ensureClusterPki(dir, opts);
     const later = new Date(Date.now() + 340 * dayMs);
     const second = await ensureClusterPki(dir, { ...opts, now: later });
-    expect(second.changes.map((c) => c.file).sort()).toEqual(clusterCertificateNames.map((n) => `${n}.crt`).sort());
+    expect(second.changes.map((c) => c.file).sort()).toEqual(allCertificates);
     expect(second.ca.certPem).toBe(first.ca.certPem);
+    expect(second.etcd.ca.certPem).toBe(first.etcd.ca.certPem);
     expect(second.serviceAccountKey.privateKeyPem).toBe(first.serviceAccountKey.privateKeyPem);
     expect(certificateInfo(second.certificates.admin.certPem).notAfter.getTime()).toBeGreaterThan(later.getTime() + 364 * dayMs);
   });
@@ -106,7 +134,7 @@ describe('ensureClusterPki', () => {
   it('reissues the serving certificates when the node gains an address, and a certificate whose key went missing or changed', async () => {
     await ensureClusterPki(dir, opts);
     const widened = await ensureClusterPki(dir, { ...opts, nodeIPs: ['192.168.50.10', '10.1.2.3'], apiserverDnsNames: ['api.example.test'] });
-    expect(widened.changes.map((c) => c.file).sort()).toEqual(['apiserver.crt', 'kubelet.crt']);
+    expect(widened.changes.map((c) => c.file).sort()).toEqual(['apiserver.crt', 'etcd/peer.crt', 'etcd/server.crt', 'kubelet.crt']);
     expect(widened.changes.find((c) => c.file === 'apiserver.crt')!.reason).toBe('SANs do not cover api.example.test, 10.1.2.3');
     expect(certificateInfo(widened.certificates.apiserver.certPem).ipAddresses).toContain('10.1.2.3');
     // Fewer names than the certificate has is fine: it still covers what is asked.

@@ -37,6 +37,7 @@ import { EtcdStore } from '../storage/etcd-store';
 import { decodeStored } from '../storage/keys';
 import { EncryptionAtRest } from '../storage/value-transformer';
 import { objectOf, WatchCache } from '../storage/watch-cache';
+import type { EtcdTls } from '../storage/etcd-tls-options';
 import { ApiserverEndpointsReconciler } from './apiserver-endpoints';
 import { bootstrapCluster, bootstrapRbac, clusterServices, routableApiserver } from './bootstrap';
 import { Compactor } from './compactor';
@@ -46,6 +47,8 @@ import { emulatedVersion } from './version';
 
 export interface ApiserverOptions {
   etcdServers: string[];
+  /** `--etcd-cafile`/`--etcd-certfile`/`--etcd-keyfile`: TLS towards https:// etcd servers. */
+  etcdTls?: EtcdTls;
   bindAddress: string;
   port: number;
   serviceClusterIPRange: string;
@@ -100,7 +103,7 @@ export class Apiserver {
     const metrics = new ApiserverMetrics();
     const encryption = opts.encryption ? new EncryptionAtRest(opts.encryption, scheme.all) : undefined;
     if (encryption) opts.logger.info('encryption at rest', { prefixes: encryption.coveredPrefixes });
-    const store = new EtcdStore(opts.etcdServers, opts.logger, metrics, encryption);
+    const store = new EtcdStore(opts.etcdServers, opts.logger, metrics, encryption, opts.etcdTls);
     const services = new ServiceAllocator(store, new IPRange(opts.serviceClusterIPRange), new PortRange(opts.serviceNodePortRange));
     const leases = new LeaseReuse(store);
     const registries = new Map<ResourceType, GenericRegistry>();

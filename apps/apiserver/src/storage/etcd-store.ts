@@ -1,4 +1,5 @@
 import { Etcd3, type IKeyValue, type ICompare, type IRequestOp, type IWatchResponse, type Watcher } from 'etcd3';
+import type { EtcdTls } from './etcd-tls-options';
 import { handleWhen, noop, retry } from 'cockatiel';
 import type { Logger } from '@skiff/logging';
 import { StorageError } from './storage-error';
@@ -73,9 +74,20 @@ export class EtcdStore {
     private readonly metrics?: ApiserverMetrics,
     /** Encryption at rest; every value written or read under the keys it covers passes through it, and nothing else. */
     private readonly transformer?: ValueTransformer,
+    /** TLS towards https:// endpoints: etcd's CA and this client's certificate. */
+    tls?: EtcdTls,
   ) {
     this.client = new Etcd3({
       hosts: endpoints,
+      ...(tls
+        ? {
+            credentials: {
+              // Without a CA of its own, etcd's certificate is checked against the system's roots, as grpc does.
+              rootCertificate: tls.caPem !== undefined ? Buffer.from(tls.caPem) : (undefined as unknown as Buffer),
+              ...(tls.certPem !== undefined ? { certChain: Buffer.from(tls.certPem), privateKey: Buffer.from(tls.keyPem!) } : {}),
+            },
+          }
+        : {}),
       // No circuit breaker: while etcd is down each request fails at once with 503, and the first request
       // after etcd returns succeeds. A request that could not reach its member goes to the next one (etcd3 walks
       // the members in a shuffled order across attempts), so one member down costs no failed requests.

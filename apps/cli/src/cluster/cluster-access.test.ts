@@ -48,7 +48,7 @@ describe('prepareClusterAccess', () => {
     }
   });
 
-  it('asks the apiserver for HTTPS only, with client certificates and Node,RBAC', async () => {
+  it('asks the apiserver for HTTPS only, with client certificates and Node,RBAC, and etcd for certificates from its own CA', async () => {
     const access = await prepareClusterAccess(new ClusterPaths(dir), settings);
     const pki = path.join(dir, 'pki');
     expect(access.apiserverArgs).toEqual([
@@ -62,6 +62,19 @@ describe('prepareClusterAccess', () => {
       '--enable-bootstrap-token-auth',
       `--kubelet-client-certificate=${pki}/apiserver-kubelet-client.crt`,
       `--kubelet-client-key=${pki}/apiserver-kubelet-client.key`,
+      `--etcd-cafile=${pki}/etcd/ca.crt`,
+      `--etcd-certfile=${pki}/apiserver-etcd-client.crt`,
+      `--etcd-keyfile=${pki}/apiserver-etcd-client.key`,
+    ]);
+    expect(access.etcd.memberArgs).toEqual([
+      '--client-cert-auth',
+      `--trusted-ca-file=${pki}/etcd/ca.crt`,
+      `--cert-file=${pki}/etcd/server.crt`,
+      `--key-file=${pki}/etcd/server.key`,
+      '--peer-client-cert-auth',
+      `--peer-trusted-ca-file=${pki}/etcd/ca.crt`,
+      `--peer-cert-file=${pki}/etcd/peer.crt`,
+      `--peer-key-file=${pki}/etcd/peer.key`,
     ]);
     expect(access.controllerManagerArgs).toEqual([
       `--root-ca-file=${pki}/ca.crt`,

@@ -27,6 +27,8 @@ export interface ClusterAccess extends NodeAccess {
   controllerManagerArgs: string[];
   /** What kube-public/cluster-info tells joining nodes: the apiserver's address for them, and the CA. */
   clusterInfo: { server: string; caPem: string };
+  /** etcd's TLS: the flags each member serves clients and peers with, and the client certificate health checks use. */
+  etcd: { memberArgs: string[]; healthcheckClient: { caPem: string; certPem: string; keyPem: string } };
 }
 
 /** The certificate in the cluster PKI that each client authenticates with. */
@@ -91,6 +93,7 @@ export async function prepareClusterAccess(paths: ClusterPaths, settings: Cluste
   const serving = pki.certificates.apiserver;
   const kubeletClient = pki.certificates['apiserver-kubelet-client'];
   const kubeletServing = pki.certificates.kubelet;
+  const etcd = pki.etcd.certificates;
   return {
     apiServerUrl,
     kubeconfig: file,
@@ -109,6 +112,10 @@ export async function prepareClusterAccess(paths: ClusterPaths, settings: Cluste
       // as with kubeadm: a joined node's kubelet serves a certificate of its own making.
       `--kubelet-client-certificate=${kubeletClient.certFile}`,
       `--kubelet-client-key=${kubeletClient.keyFile}`,
+      // etcd lets in only certificates from its own CA.
+      `--etcd-cafile=${pki.etcd.caCertFile}`,
+      `--etcd-certfile=${etcd['apiserver-etcd-client'].certFile}`,
+      `--etcd-keyfile=${etcd['apiserver-etcd-client'].keyFile}`,
     ],
     controllerManagerArgs: [
       `--root-ca-file=${pki.caCertFile}`,
@@ -124,5 +131,20 @@ export async function prepareClusterAccess(paths: ClusterPaths, settings: Cluste
       '--authorization-mode=Webhook',
     ],
     clusterInfo: { server: clusterInfoServer(settings), caPem: pki.ca.certPem },
+    etcd: {
+      // Clients and peers alike must show a certificate from etcd's CA: on a shared machine, the loopback port is
+      // no barrier to another user.
+      memberArgs: [
+        '--client-cert-auth',
+        `--trusted-ca-file=${pki.etcd.caCertFile}`,
+        `--cert-file=${etcd['etcd/server'].certFile}`,
+        `--key-file=${etcd['etcd/server'].keyFile}`,
+        '--peer-client-cert-auth',
+        `--peer-trusted-ca-file=${pki.etcd.caCertFile}`,
+        `--peer-cert-file=${etcd['etcd/peer'].certFile}`,
+        `--peer-key-file=${etcd['etcd/peer'].keyFile}`,
+      ],
+      healthcheckClient: { caPem: pki.etcd.ca.certPem, certPem: etcd['etcd/healthcheck-client'].certPem, keyPem: etcd['etcd/healthcheck-client'].keyPem },
+    },
   };
 }

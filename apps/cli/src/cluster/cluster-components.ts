@@ -64,10 +64,11 @@ export function etcdSpec(c: ClusterContext, member: ControlPlaneMember, all: rea
       // 100-200 ms instead of 1-2 s. Several members keep etcd's defaults (100 ms heartbeats, 1 s elections), which a
       // busy two-core machine does not mistake for a lost leader.
       ...(all.length === 1 ? ['--heartbeat-interval=10', '--election-timeout=100'] : ['--initial-cluster-token=skiff-ha']),
+      ...c.access.etcd.memberArgs,
     ],
     env: c.env,
     logFile: c.paths.log(`etcd${member.suffix}`),
-    ready: (run) => waitForHttpOk(run, `${client}/health`).then(() => undefined),
+    ready: (run) => waitForHttpOk(run, `${client}/health`, undefined, c.access.etcd.healthcheckClient).then(() => undefined),
   };
 }
 

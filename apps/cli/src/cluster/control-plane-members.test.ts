@@ -18,7 +18,7 @@ const ha: ClusterSettings = {
 
 /** Just what the control plane's specs read from a context. */
 function context(settings: ClusterSettings): ClusterContext {
-  const access = { apiserverArgs: ['--advertise-address=10.244.0.1'], controllerManagerArgs: [], kubeconfig: (who: string) => `/k/${who}` };
+  const access = { apiserverArgs: ['--advertise-address=10.244.0.1'], controllerManagerArgs: [], kubeconfig: (who: string) => `/k/${who}`, etcd: { memberArgs: ['--client-cert-auth'] } };
   return { paths, settings, access, env: {}, members: controlPlaneMembers(settings, paths) } as unknown as ClusterContext;
 }
 
@@ -30,7 +30,7 @@ describe('control-plane members', () => {
     expect(controlPlaneMembers(base, paths)).toHaveLength(1);
     expect(only).toMatchObject({ suffix: '', etcdName: 'skiff', etcdDataDir: paths.etcdDataDir, apiPort: 6443 });
     const c = context(base);
-    expect(etcdSpec(c, only, c.members)).toMatchObject({ name: 'etcd' });
+    expect(etcdSpec(c, only, c.members)).toMatchObject({ name: 'etcd', args: expect.arrayContaining(['--client-cert-auth', '--listen-client-urls=https://127.0.0.1:2379']) });
     const apiserver = apiserverSpec(c, only, c.members);
     expect(apiserver.name).toBe('apiserver');
     expect([flag(apiserver.args, 'bind-address'), flag(apiserver.args, 'secure-port'), flag(apiserver.args, 'endpoint-reconciler-type')]).toEqual(['0.0.0.0', '6443', undefined]);
@@ -47,11 +47,11 @@ describe('control-plane members', () => {
     const second = c.members[1];
     const etcd = etcdSpec(c, second, c.members);
     expect(etcd.name).toBe('etcd-2');
-    expect(flag(etcd.args, 'initial-cluster')).toBe('etcd-1=http://127.0.0.1:2380,etcd-2=http://127.0.0.1:2382,etcd-3=http://127.0.0.1:2384');
-    expect([flag(etcd.args, 'listen-client-urls'), flag(etcd.args, 'listen-peer-urls'), flag(etcd.args, 'data-dir')]).toEqual(['http://127.0.0.1:2381', 'http://127.0.0.1:2382', `${paths.dir}/etcd-2`]);
+    expect(flag(etcd.args, 'initial-cluster')).toBe('etcd-1=https://127.0.0.1:2380,etcd-2=https://127.0.0.1:2382,etcd-3=https://127.0.0.1:2384');
+    expect([flag(etcd.args, 'listen-client-urls'), flag(etcd.args, 'listen-peer-urls'), flag(etcd.args, 'data-dir')]).toEqual(['https://127.0.0.1:2381', 'https://127.0.0.1:2382', `${paths.dir}/etcd-2`]);
     const apiserver = apiserverSpec(c, second, c.members);
     expect(apiserver.name).toBe('apiserver-2');
-    expect(flag(apiserver.args, 'etcd-servers')).toBe('http://127.0.0.1:2381,http://127.0.0.1:2379,http://127.0.0.1:2383');
+    expect(flag(apiserver.args, 'etcd-servers')).toBe('https://127.0.0.1:2381,https://127.0.0.1:2379,https://127.0.0.1:2383');
     expect([flag(apiserver.args, 'bind-address'), flag(apiserver.args, 'secure-port'), flag(apiserver.args, 'endpoint-reconciler-type')]).toEqual(['127.0.0.1', '6445', 'none']);
     expect(schedulerSpec(c, second)).toMatchObject({ name: 'scheduler-2', args: expect.arrayContaining(['--leader-elect']) });
     expect(controllerManagerSpec(c, c.members[2])).toMatchObject({ name: 'controller-manager-3', args: expect.arrayContaining(['--leader-elect']) });
@@ -59,6 +59,6 @@ describe('control-plane members', () => {
 
   it("gives each apiserver its own member's etcd first", () => {
     const members = controlPlaneMembers(ha, paths);
-    expect(members.map((m) => etcdServersFor(m, members)[0])).toEqual(['http://127.0.0.1:2379', 'http://127.0.0.1:2381', 'http://127.0.0.1:2383']);
+    expect(members.map((m) => etcdServersFor(m, members)[0])).toEqual(['https://127.0.0.1:2379', 'https://127.0.0.1:2381', 'https://127.0.0.1:2383']);
   });
 });

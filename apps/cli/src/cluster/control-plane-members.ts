@@ -26,11 +26,11 @@ export function controlPlaneMembers(settings: ClusterSettings, paths: ClusterPat
 }
 
 export function etcdClientUrl(member: ControlPlaneMember): string {
-  return `http://127.0.0.1:${member.etcdPort}`;
+  return `https://127.0.0.1:${member.etcdPort}`;
 }
 
 export function etcdPeerUrl(member: ControlPlaneMember): string {
-  return `http://127.0.0.1:${member.etcdPeerPort}`;
+  return `https://127.0.0.1:${member.etcdPeerPort}`;
 }
 
 /** A member's apiserver talks to its own etcd member first and fails over to the others, in member order. */

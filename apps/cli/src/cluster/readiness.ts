@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import https from 'node:https';
 import { nodes, type Node } from '@skiff/api';
 import type { HttpKubeClient } from '@skiff/client';
 import type { ProcessRun } from './supervisor';
@@ -49,15 +50,34 @@ export function waitForListening(run: ProcessRun, timeoutMs = 60_000): Promise<s
   return pollUntil(run, `"listening on" line in ${run.logFile}`, async () => logMatch(run, /listening on (https?:\/\/[\d.]+:\d+)/)?.[1], timeoutMs);
 }
 
-/** Resolves once GET `url` answers 2xx (`/health`, `/healthz`, `/readyz`). */
-export function waitForHttpOk(run: ProcessRun, url: string, timeoutMs = 60_000): Promise<true> {
+/** A client certificate and the CA to verify the server with, for an https:// check. */
+export interface CheckTls {
+  caPem: string;
+  certPem: string;
+  keyPem: string;
+}
+
+/** The status of GET `url`, over TLS with `tls` when given (within 2 s). */
+function getStatus(url: string, tls?: CheckTls): Promise<number> {
+  if (!tls) return fetch(url, { signal: AbortSignal.timeout(2000) }).then(async (res) => (await res.arrayBuffer(), res.status));
+  return new Promise((resolve, reject) => {
+    const req = https.get(url, { ca: tls.caPem, cert: tls.certPem, key: tls.keyPem, agent: false, timeout: 2000 }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('timeout', () => req.destroy(new Error(`no answer from ${url} within 2 s`)));
+    req.on('error', reject);
+  });
+}
+
+/** Resolves once GET `url` answers 2xx (`/health`, `/healthz`, `/readyz`); over TLS with `tls` when given. */
+export function waitForHttpOk(run: ProcessRun, url: string, timeoutMs = 60_000, tls?: CheckTls): Promise<true> {
   return pollUntil(
     run,
     `answer from ${url}`,
     async () => {
-      const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
-      await res.arrayBuffer();
-      if (!res.ok) throw new Error(`${url} answered ${res.status}`);
+      const status = await getStatus(url, tls);
+      if (status < 200 || status > 299) throw new Error(`${url} answered ${status}`);
       return true as const;
     },
     timeoutMs,

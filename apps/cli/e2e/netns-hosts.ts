@@ -51,7 +51,7 @@ export class NetnsHosts {
    * Runs a program inside host `i`'s network namespace, and only that: `ip netns exec` would also give it a mount
    * namespace with a fresh /sys, which hides the cgroup mounts runc needs.
    */
-  run(i: number, file: string, args: string[], opts: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<RunResult> {
+  run(i: number, file: string, args: string[], opts: { timeoutMs?: number; env?: NodeJS.ProcessEnv; stdin?: string } = {}): Promise<RunResult> {
     return runProgram('nsenter', [`--net=/run/netns/${this.names[i - 1]}`, '--', file, ...args], opts);
   }
 

@@ -7,7 +7,8 @@ import type { ControlPlaneMember } from './control-plane-members';
 export interface ApiserverFrontConfig {
   /** The one port clients dial (the cluster's apiPort), on every address as a single apiserver would bind. */
   port: number;
-  members: readonly Pick<ControlPlaneMember, 'suffix' | 'apiPort'>[];
+  /** Each apiserver: on this machine's loopback, or on another machine's `host`. */
+  members: readonly Pick<ControlPlaneMember, 'suffix' | 'apiPort' | 'host'>[];
 }
 
 /**
@@ -28,8 +29,9 @@ export function haproxyConfig(c: ApiserverFrontConfig): string {
     '  timeout connect 2s',
     '  timeout client 1h',
     '  timeout server 1h',
-    '  retries 3',
-    '  option redispatch',
+    // Every retry of a refused connection goes to another member, without waiting for the health check.
+    '  retries 2',
+    '  option redispatch 1',
     '',
     'frontend apiserver',
     `  bind :${c.port}`,
@@ -40,7 +42,7 @@ export function haproxyConfig(c: ApiserverFrontConfig): string {
     '  option httpchk GET /readyz',
     '  http-check expect status 200',
     '  default-server check check-ssl verify none inter 1s fall 2 rise 2',
-    ...c.members.map((m) => `  server apiserver${m.suffix} 127.0.0.1:${m.apiPort}`),
+    ...c.members.map((m) => `  server apiserver${m.suffix} ${m.host ?? '127.0.0.1'}:${m.apiPort}`),
     '',
   ].join('\n');
 }

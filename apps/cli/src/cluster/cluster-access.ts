@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { isIPv4 } from '@skiff/client';
 import { ensureClusterPki, writeKubeconfig, type ClusterCertificateName, type ClusterPki } from '@skiff/pki';
 import type { ClusterPaths } from './cluster-paths';
 import { gatewayOf, type ClusterSettings } from './cluster-settings';
@@ -60,7 +61,12 @@ export function apiserverAdvertiseAddress(settings: ClusterSettings): string {
 
 /** The apiserver's address that kube-public/cluster-info gives joining nodes. */
 export function clusterInfoServer(settings: ClusterSettings): string {
-  return `https://${settings.advertiseAddress ?? '127.0.0.1'}:${settings.apiPort}`;
+  return `https://${settings.controlPlaneEndpoint ?? `${settings.advertiseAddress ?? '127.0.0.1'}:${settings.apiPort}`}`;
+}
+
+/** The host of `--control-plane-endpoint`, which the apiserver's certificate must name. */
+function endpointHost(settings: ClusterSettings): string | undefined {
+  return settings.controlPlaneEndpoint ? new URL(`https://${settings.controlPlaneEndpoint}`).hostname.replace(/^\[|\]$/g, '') : undefined;
 }
 
 /**
@@ -71,10 +77,12 @@ export function clusterInfoServer(settings: ClusterSettings): string {
 export async function prepareClusterAccess(paths: ClusterPaths, settings: ClusterSettings): Promise<ClusterAccess> {
   const advertise = apiserverAdvertiseAddress(settings);
   const nodeIP = settings.advertiseAddress ?? '127.0.0.1';
+  const endpoint = endpointHost(settings);
   const pki: ClusterPki = await ensureClusterPki(path.join(paths.dir, 'pki'), {
     nodeName: settings.nodeName,
     nodeIPs: settings.advertiseAddress ? [settings.advertiseAddress] : [],
-    apiserverIPs: [advertise],
+    apiserverIPs: [advertise, ...(endpoint && isIPv4(endpoint) ? [endpoint] : [])],
+    apiserverDnsNames: endpoint && !isIPv4(endpoint) ? [endpoint] : [],
   });
   const apiServerUrl = `https://127.0.0.1:${settings.apiPort}`;
   const file = (who: ClusterClient) => (who === 'admin' ? paths.adminKubeconfig : path.join(paths.kubeconfigDir, `${who}.kubeconfig`));

@@ -8,7 +8,7 @@ import { commandLine, identify, terminateProcess } from './process-identity';
 import { waitForApiserverReady, waitForHttpOk, waitForListening, waitForNodeReady } from './readiness';
 import type { ProcessSpec } from './supervisor';
 import { writeHaproxyConfig } from './apiserver-front';
-import { etcdClientUrl, etcdPeerUrl, etcdServersFor, type ControlPlaneMember } from './control-plane-members';
+import { etcdAdvertisedClientUrl, etcdClientUrl, etcdPeerUrl, etcdServersFor, type ControlPlaneMember } from './control-plane-members';
 
 /** Each node's pods get a cgroup subtree of their own, so several nodes can share a machine (and `--wipe` removes it). */
 export function nodeCgroupRoot(settings: ClusterSettings): string {
@@ -48,18 +48,22 @@ function nodeProgram(c: NodeContext, name: string, script: string, args: string[
 /** An etcd member; with several members, each knows the others' peer URLs, and is ready once they have a leader. */
 export function etcdSpec(c: ClusterContext, member: ControlPlaneMember, all: readonly ControlPlaneMember[]): ProcessSpec {
   const client = etcdClientUrl(member);
+  const advertised = etcdAdvertisedClientUrl(member);
   const peer = etcdPeerUrl(member);
+  // A member that `skiff join --control-plane` added joins the cluster it was added to (ignored once it has data).
+  const joining = c.settings.etcdMember;
   return {
     name: `etcd${member.suffix}`,
     command: 'etcd',
     args: [
       `--name=${member.etcdName}`,
       `--data-dir=${member.etcdDataDir}`,
-      `--listen-client-urls=${client}`,
-      `--advertise-client-urls=${client}`,
+      // Loopback for this machine's apiserver; the advertised address too when other machines add members through it.
+      `--listen-client-urls=${[...new Set([client, advertised])].join(',')}`,
+      `--advertise-client-urls=${advertised}`,
       `--listen-peer-urls=${peer}`,
       `--initial-advertise-peer-urls=${peer}`,
-      `--initial-cluster=${all.map((m) => `${m.etcdName}=${etcdPeerUrl(m)}`).join(',')}`,
+      ...(joining ? [`--initial-cluster=${joining.initialCluster}`, '--initial-cluster-state=existing'] : [`--initial-cluster=${all.map((m) => `${m.etcdName}=${etcdPeerUrl(m)}`).join(',')}`]),
       // A single member has no peers to lose: a short election timeout makes a restarted member leader within
       // 100-200 ms instead of 1-2 s. Several members keep etcd's defaults (100 ms heartbeats, 1 s elections), which a
       // busy two-core machine does not mistake for a lost leader.
@@ -68,7 +72,9 @@ export function etcdSpec(c: ClusterContext, member: ControlPlaneMember, all: rea
     ],
     env: c.env,
     logFile: c.paths.log(`etcd${member.suffix}`),
-    ready: (run) => waitForHttpOk(run, `${client}/health`, undefined, c.access.etcd.healthcheckClient).then(() => undefined),
+    // A learner is not healthy by /health's measure (it serves no reads); that it serves at all is enough until its
+    // promotion, which waits for it to catch up.
+    ready: (run) => waitForHttpOk(run, `${client}/${joining && !joining.promoted ? 'version' : 'health'}`, undefined, c.access.etcd.healthcheckClient).then(() => undefined),
   };
 }
 
@@ -142,12 +148,12 @@ export function apiserverFrontSpec(c: ClusterContext, members: readonly ControlP
 }
 
 /**
- * The scheduler and controller-manager: clients that print where their /healthz is. With several members only the
- * one holding the Lease works; the others wait to take over.
+ * The scheduler and controller-manager: clients that print where their /healthz is. They elect a leader, as in
+ * Kubernetes: with several members (or control-plane machines) only the one holding the Lease works, the others wait
+ * to take over; one stopped in order gives its Lease up, so its successor starts at once.
  */
 function controlPlaneClientSpec(c: ClusterContext, name: 'scheduler' | 'controller-manager', member: ControlPlaneMember, extra: string[]): ProcessSpec {
-  const leaderElect = c.members.length > 1 ? ['--leader-elect'] : [];
-  return nodeProgram(c, `${name}${member.suffix}`, programScript(name), [`--kubeconfig=${c.access.kubeconfig(name)}`, '--port=0', ...leaderElect, ...extra], {
+  return nodeProgram(c, `${name}${member.suffix}`, programScript(name), [`--kubeconfig=${c.access.kubeconfig(name)}`, '--port=0', '--leader-elect', ...extra], {
     ready: async (run) => {
       await waitForHttpOk(run, `${await waitForListening(run)}/healthz`);
     },

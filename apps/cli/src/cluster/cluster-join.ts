@@ -7,7 +7,7 @@ import { HttpKubeClient, isIPv4, loadClientConfig } from '@skiff/client';
 import { out } from '../command-action';
 import { kubeletSpec, proxySpec, registrySpec, type NodeContext } from './cluster-components';
 import { ClusterPaths } from './cluster-paths';
-import { checkPrograms, startRegistryWithImages } from './cluster-up';
+import { checkPrograms, startRegistryWithImages, superviseControlPlaneMember } from './cluster-up';
 import { readSettings, resolveSettings, writeSettings, type ClusterSettings } from './cluster-settings';
 import { discoverCluster } from './join-discovery';
 import { prepareNodeCredentials } from './node-credentials';
@@ -32,10 +32,14 @@ export interface JoinOptions {
   registryPort?: number;
   cniBridge?: string;
   hollow?: boolean;
+  /** Join as a control-plane machine (etcd member, apiserver, scheduler, controller-manager and a node). */
+  controlPlane?: boolean;
+  /** With controlPlane: opens the shared keys `skiff token create --print-join-command --control-plane` uploaded. */
+  certificateKey?: string;
 }
 
 /** The local address the kernel would send from towards `host`: how the apiserver and other nodes reach this one. */
-async function sourceAddressTowards(host: string): Promise<string> {
+export async function sourceAddressTowards(host: string): Promise<string> {
   const ip = isIPv4(host) ? host : (await dns.lookup(host, { family: 4 })).address;
   const routes = JSON.parse(execFileSync('ip', ['-json', '-4', 'route', 'get', ip], { encoding: 'utf8' })) as Array<{ prefsrc?: string }>;
   const src = routes[0]?.prefsrc;
@@ -44,7 +48,7 @@ async function sourceAddressTowards(host: string): Promise<string> {
 }
 
 /** The readable pieces of the join command line, checked before anything is written. */
-function joinTarget(opts: JoinOptions, recordedServer: string | undefined): { server: string; token?: BootstrapToken } {
+export function joinTarget(opts: Pick<JoinOptions, 'server' | 'token'>, recordedServer: string | undefined): { server: string; token?: BootstrapToken } {
   const server = opts.server ?? recordedServer;
   if (!server) throw new Error('give --server https://<apiserver>:<port> (skiff token create --print-join-command prints the whole command)');
   let url: URL;
@@ -87,11 +91,13 @@ async function startNodeComponents(sup: Supervisor, specs: ProcessSpec[], settin
  * on it needs no token while the node's certificate is valid.
  */
 export async function superviseJoinedNode(opts: JoinOptions): Promise<number> {
+  if (opts.controlPlane) return superviseControlPlaneMember(opts);
   return superviseRun(new ClusterPaths(opts.dataDir), opts.startedAt, joinRunPlan(opts));
 }
 
 /** `skiff join --init-only`: the node joined (discovery, its certificate), its components written down for systemd. */
 export function initJoinedNode(opts: JoinOptions): Promise<number> {
+  if (opts.controlPlane) throw new Error('--init-only does not go with --control-plane yet: join the control plane with skiff join itself');
   return writeRunUnits(new ClusterPaths(opts.dataDir), joinRunPlan(opts), 'skiff-node.target');
 }
 

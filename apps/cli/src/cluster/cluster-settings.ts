@@ -36,6 +36,22 @@ export interface ClusterSettings {
   advertiseAddress?: string;
   /** `--node-monitor-grace-period` for the controller-manager (Go duration): how long a silent node stays Ready. */
   nodeMonitorGracePeriod?: string;
+  /**
+   * `--control-plane-endpoint` (host:port): the one address nodes and clients use for the apiservers of several
+   * control-plane machines, usually a load balancer; cluster-info names it and the apiserver's certificate covers it.
+   */
+  controlPlaneEndpoint?: string;
+  /**
+   * Set on a control-plane machine that `skiff join --control-plane` added: its etcd member's name, and the cluster it
+   * was added to (every member's name=peerURL), which its first start joins.
+   */
+  etcdMember?: {
+    name: string;
+    initialCluster: string;
+    /** The other members' client URLs it was added through (as a learner), and whether it has its vote since. */
+    addedThrough: string[];
+    promoted?: boolean;
+  };
   /** Set on a node that `skiff join` added to a cluster elsewhere: it runs no control plane of its own. */
   joined?: { server: string };
   /** net.ipv4.conf.all.route_localnet before skiff-proxy first changed it; `skiff down --wipe` puts it back. */
@@ -52,6 +68,7 @@ export interface SettingsFlags {
   cniBridge?: string;
   advertiseAddress?: string;
   nodeMonitorGracePeriod?: string;
+  controlPlaneEndpoint?: string;
   /** Several control-plane members behind a load balancer; a data directory that had it keeps it. */
   ha?: boolean;
 }
@@ -135,7 +152,7 @@ export function cidrWithin(inner: string, outer: string): boolean {
 export async function resolveSettings(
   paths: ClusterPaths,
   flags: SettingsFlags,
-  needs: { registry: boolean; joined?: { server: string } },
+  needs: { registry: boolean; joined?: { server: string }; podCIDRFromCluster?: boolean },
 ): Promise<{ settings: ClusterSettings; notes: string[] }> {
   const recorded = readSettings(paths);
   const notes: string[] = [];
@@ -165,7 +182,8 @@ export async function resolveSettings(
     throw new Error(`${paths.dir} holds a cluster with one control-plane member (its etcd data is in ${paths.etcdDataDir}); --ha needs a new cluster: \`skiff down --wipe\` it first or give another --data-dir`);
   }
   // A joined node gets its range from the cluster; its own ports are only the registry's.
-  const podCIDR = joined ? '' : (flags.podCidr ?? recorded?.podCIDR ?? settingDefaults.podCIDR);
+  // So does a control-plane machine added to a running cluster.
+  const podCIDR = joined || needs.podCIDRFromCluster ? '' : (flags.podCidr ?? recorded?.podCIDR ?? settingDefaults.podCIDR);
   const controlPlanePort = (what: string, flag: string, given: number | undefined, previous: number | undefined, preferred: number) =>
     joined ? Promise.resolve(0) : port(what, flag, given, previous, preferred);
   const apiPort = await controlPlanePort('the apiserver', '--api-port', flags.apiPort, recorded?.apiPort, settingDefaults.apiPort);
@@ -181,12 +199,14 @@ export async function resolveSettings(
       : (flags.registryPort ?? recorded?.registryPort ?? settingDefaults.registryPort),
     nodeName: flags.nodeName ?? recorded?.nodeName ?? defaultNodeName(),
     podCIDR,
-    clusterCIDR: joined || cidrWithin(podCIDR, settingDefaults.clusterCIDR) ? settingDefaults.clusterCIDR : podCIDR,
+    clusterCIDR: podCIDR === '' || cidrWithin(podCIDR, settingDefaults.clusterCIDR) ? settingDefaults.clusterCIDR : podCIDR,
     cniBridge: flags.cniBridge ?? recorded?.cniBridge ?? settingDefaults.cniBridge,
     ...((flags.advertiseAddress ?? recorded?.advertiseAddress) !== undefined ? { advertiseAddress: flags.advertiseAddress ?? recorded?.advertiseAddress } : {}),
     ...(joined ? { joined } : {}),
     ...((flags.nodeMonitorGracePeriod ?? recorded?.nodeMonitorGracePeriod) !== undefined ? { nodeMonitorGracePeriod: flags.nodeMonitorGracePeriod ?? recorded?.nodeMonitorGracePeriod } : {}),
     ...(recorded?.routeLocalnetBefore !== undefined ? { routeLocalnetBefore: recorded.routeLocalnetBefore } : {}),
+    ...((flags.controlPlaneEndpoint ?? recorded?.controlPlaneEndpoint) !== undefined ? { controlPlaneEndpoint: flags.controlPlaneEndpoint ?? recorded?.controlPlaneEndpoint } : {}),
+    ...(recorded?.etcdMember ? { etcdMember: recorded.etcdMember } : {}),
   };
   if (ha) {
     // The first member's etcd keeps the etcd ports above; each next one prefers the two ports after the last, and

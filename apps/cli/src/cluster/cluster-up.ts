@@ -4,7 +4,8 @@ import { HttpKubeClient, loadClientConfig } from '@skiff/client';
 import { out } from '../command-action';
 import { apiserverAdvertiseAddress, prepareClusterAccess } from './cluster-access';
 import { publishClusterInfo } from './cluster-info';
-import { controlPlaneMembers } from './control-plane-members';
+import { controlPlaneMembers, etcdAdvertisedClientUrl } from './control-plane-members';
+import { bootstrapControlPlaneMember, promoteJoinedEtcdMember, publishEtcdEndpoint, type ControlPlaneJoinOptions } from './control-plane-join';
 import { publishKubernetesEndpoints } from './kubernetes-endpoints';
 import { apiserverFrontSpec, apiserverSpec, controllerManagerSpec, etcdSpec, kubeletSpec, proxySpec, registrySpec, registryUrl, schedulerSpec, type ClusterContext } from './cluster-components';
 import { ClusterPaths, programScript, toolScript } from './cluster-paths';
@@ -100,12 +101,19 @@ async function startComponents(sup: Supervisor, specs: ProcessSpec[], c: Cluster
   const registry = specNamed(specs, 'registry');
   const images = registry ? startRegistryWithImages(sup, registry, c.settings, report) : Promise.resolve();
   images.catch(() => undefined);
+  // A member just added as a learner serves no clients: its vote first, then its apiserver.
+  if (c.settings.etcdMember && !c.settings.etcdMember.promoted) {
+    await Promise.all(etcd);
+    await promoteJoinedEtcdMember(c.paths, c.settings, { caPem: c.access.etcd.healthcheckClient.caPem, certPem: c.access.etcd.healthcheckClient.certPem, keyPem: c.access.etcd.healthcheckClient.keyPem }, report);
+  }
   const apiservers = named('apiserver').map((s) => sup.start(s));
   const front = specNamed(specs, 'apiserver-front');
   // With a load balancer, the first apiserver to be ready is enough for the clients to start.
   await Promise.all([...etcd, ...(front ? [sup.start(front)] : apiservers)]);
   await publishClusterInfo(c.admin, c.access.clusterInfo);
   if (front) await publishKubernetesEndpoints(c.admin, apiserverAdvertiseAddress(c.settings), c.settings.apiPort);
+  // A control plane other machines can reach says where its etcd member is, for `skiff join --control-plane`.
+  for (const m of c.members) if (m.host) await publishEtcdEndpoint(c.admin, etcdAdvertisedClientUrl(m));
   const clients = [...named('scheduler'), ...named('controller-manager')].map((s) => sup.start(s));
   const proxy = specNamed(specs, 'proxy');
   if (proxy) clients.push(sup.start(proxy));
@@ -127,8 +135,19 @@ export function initCluster(opts: UpOptions): Promise<number> {
   return writeRunUnits(new ClusterPaths(opts.dataDir), clusterRunPlan(opts, 'units'), 'skiff-control-plane.target');
 }
 
+/**
+ * `skiff join --control-plane` in this process: this machine joins the control plane (its certificates from the
+ * shared keys, its etcd member added), then runs as `skiff up` does, with its own etcd member, apiserver, scheduler,
+ * controller-manager and node.
+ */
+export function superviseControlPlaneMember(opts: ControlPlaneJoinOptions): Promise<number> {
+  const up: UpOptions = { dataDir: opts.dataDir, hollow: opts.hollow, startedAt: opts.startedAt, detached: opts.detached };
+  const plan = clusterRunPlan(up, 'run', (report, registry) => bootstrapControlPlaneMember(new ClusterPaths(opts.dataDir), opts, registry, report));
+  return superviseRun(new ClusterPaths(opts.dataDir), opts.startedAt, { ...plan, command: 'skiff join --control-plane' });
+}
+
 /** What `skiff up` runs: a whole cluster on this machine. */
-function clusterRunPlan(opts: UpOptions, mode: 'run' | 'units' = 'run'): RunPlan {
+function clusterRunPlan(opts: UpOptions, mode: 'run' | 'units' = 'run', bootstrap?: (report: ClusterProgress, registry: boolean) => Promise<void>): RunPlan {
   const paths = new ClusterPaths(opts.dataDir);
   return {
     command: 'skiff up',
@@ -137,6 +156,8 @@ function clusterRunPlan(opts: UpOptions, mode: 'run' | 'units' = 'run'): RunPlan
       checkPrograms(runtime);
       if (runtime.kind === 'hollow' && runtime.warn) out.stderr(`${hollowNodeWarning(runtime)}\n`);
       else if (runtime.kind === 'hollow') report.print(`The node is hollow (${runtime.why}).`);
+      // What makes this data directory a control-plane machine of a running cluster, before it runs as one.
+      if (bootstrap) await bootstrap(report, runtime.kind === 'containerd');
       const { settings, notes } = await resolveSettings(paths, opts, { registry: runtime.kind === 'containerd' });
       if (settings.ha && mode === 'units') throw new Error(`--init-only writes one systemd unit per component (deploy/systemd), and several control-plane members on one machine have none; run \`skiff up --ha\` itself`);
       if (settings.ha && !hasCommand('haproxy')) throw new Error('haproxy is not installed (--ha puts it in front of the apiservers): run `sudo apt-get install -y haproxy` (npm start installs it)');

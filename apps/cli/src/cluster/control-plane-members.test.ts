@@ -34,7 +34,8 @@ describe('control-plane members', () => {
     const apiserver = apiserverSpec(c, only, c.members);
     expect(apiserver.name).toBe('apiserver');
     expect([flag(apiserver.args, 'bind-address'), flag(apiserver.args, 'secure-port'), flag(apiserver.args, 'endpoint-reconciler-type')]).toEqual(['0.0.0.0', '6443', undefined]);
-    expect(schedulerSpec(c, only).args).not.toContain('--leader-elect');
+    // Leader election is on as in Kubernetes: a machine may join the control plane later.
+    expect(schedulerSpec(c, only).args).toContain('--leader-elect');
   });
 
   it('is three members with --ha: one etcd cluster, loopback apiservers that leave the endpoints alone, elected leaders', () => {

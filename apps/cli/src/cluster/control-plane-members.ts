@@ -15,22 +15,35 @@ export interface ControlPlaneMember {
   apiPort: number;
   etcdPort: number;
   etcdPeerPort: number;
+  /**
+   * The address other machines reach its etcd member on, for a cluster whose control plane spans machines (the
+   * machine's advertised address); unset when every member is on this machine, on loopback.
+   */
+  host?: string;
 }
 
 export function controlPlaneMembers(settings: ClusterSettings, paths: ClusterPaths): ControlPlaneMember[] {
   if (!settings.ha) {
-    // The name and data directory a one-member cluster has always had, so its etcd data stays where it was.
-    return [{ suffix: '', etcdName: 'skiff', etcdDataDir: paths.etcdDataDir, apiPort: settings.apiPort, etcdPort: settings.etcdPort, etcdPeerPort: settings.etcdPeerPort }];
+    // The name and data directory a one-member cluster has always had, so its etcd data stays where it was; a
+    // machine `skiff join --control-plane` added has a name of its own in the etcd cluster.
+    const etcdName = settings.etcdMember?.name ?? 'skiff';
+    return [{ suffix: '', etcdName, etcdDataDir: paths.etcdDataDir, apiPort: settings.apiPort, etcdPort: settings.etcdPort, etcdPeerPort: settings.etcdPeerPort, host: settings.advertiseAddress }];
   }
   return settings.ha.members.map((ports, i) => ({ suffix: `-${i + 1}`, etcdName: `etcd-${i + 1}`, etcdDataDir: paths.etcdMemberDataDir(`etcd-${i + 1}`), ...ports }));
 }
 
+/** Where this machine's components reach the member: always on loopback. */
 export function etcdClientUrl(member: ControlPlaneMember): string {
   return `https://127.0.0.1:${member.etcdPort}`;
 }
 
+/** Where other machines reach the member's clients (to add members): its host, else loopback. */
+export function etcdAdvertisedClientUrl(member: ControlPlaneMember): string {
+  return `https://${member.host ?? '127.0.0.1'}:${member.etcdPort}`;
+}
+
 export function etcdPeerUrl(member: ControlPlaneMember): string {
-  return `https://127.0.0.1:${member.etcdPeerPort}`;
+  return `https://${member.host ?? '127.0.0.1'}:${member.etcdPeerPort}`;
 }
 
 /** A member's apiserver talks to its own etcd member first and fails over to the others, in member order. */

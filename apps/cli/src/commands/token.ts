@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { Command } from 'commander';
 import { configmaps, secrets, type ConfigMap, type KObject, type Secret } from '@skiff/api';
 import {
@@ -14,6 +15,8 @@ import {
 import { ApiError } from '@skiff/client';
 import { caCertHash, clusterInfoKubeconfigKey, clusterInfoName, clusterInfoNamespace, readClusterInfoKubeconfig } from '@skiff/pki';
 import type { CliContext } from '../cli-context';
+import { ClusterPaths } from '../cluster/cluster-paths';
+import { newCertificateKey, uploadControlPlaneCerts } from '../cluster/control-plane-certs';
 import { collect, commandAction, out } from '../command-action';
 import { CliError } from '../errors';
 import { parseGoDuration } from '../go-duration';
@@ -31,6 +34,8 @@ interface CreateOptions {
   usages: string;
   groups?: string[];
   printJoinCommand?: boolean;
+  controlPlane?: boolean;
+  dataDir: string;
 }
 
 function decode(secret: Secret, key: string): string | undefined {
@@ -77,10 +82,22 @@ async function createToken(ctx: CliContext, opts: CreateOptions, given?: string)
     throw new CliError((e as Error).message);
   }
   // The join command's data is read first, so a cluster that cannot give it gets no token nobody can use.
-  const target = opts.printJoinCommand ? await joinTarget(ctx) : undefined;
-  await ctx.client.create(secrets, bootstrapTokenNamespace, body);
+  const target = opts.printJoinCommand || opts.controlPlane ? await joinTarget(ctx) : undefined;
+  const created = await ctx.client.create<Secret>(secrets, bootstrapTokenNamespace, body);
+  let controlPlane = '';
+  if (opts.controlPlane) {
+    // The keys a new control-plane machine needs, sealed with a key that only this command line carries.
+    const certificateKey = newCertificateKey();
+    try {
+      await uploadControlPlaneCerts(ctx.client, path.join(opts.dataDir, 'pki'), certificateKey, { name: created.metadata.name!, uid: created.metadata.uid! });
+    } catch (e) {
+      await ctx.client.delete(secrets, bootstrapTokenNamespace, created.metadata.name!).catch(() => undefined);
+      throw new CliError((e as Error).message);
+    }
+    controlPlane = ` --control-plane --certificate-key ${certificateKey}`;
+  }
   const text = `${token.id}.${token.secret}`;
-  out.stdout(target ? `skiff join --server ${target.server} --token ${text} --discovery-token-ca-cert-hash ${caCertHash(target.caPem)}\n` : `${text}\n`);
+  out.stdout(target ? `skiff join --server ${target.server} --token ${text} --discovery-token-ca-cert-hash ${caCertHash(target.caPem)}${controlPlane}\n` : `${text}\n`);
 }
 
 function ttlOf(expiration: string | undefined, now: number): string {
@@ -135,6 +152,8 @@ export function registerToken(program: Command): void {
     .option('--usages <list>', 'signing (of cluster-info, for discovery) and/or authentication', defaultUsages.join(','))
     .option('--groups <group>', 'extra groups the token authenticates as (system:bootstrappers:...; repeatable)', collect)
     .option('--print-join-command', 'print `skiff join ...` for a new node instead of the bare token')
+    .option('--control-plane', "print the join command for a new control-plane machine: uploads this machine's cluster and etcd CAs and ServiceAccount key (from --data-dir) to kube-system, sealed with a new certificate key the command carries; they are deleted with the token")
+    .option('--data-dir <dir>', 'with --control-plane: the data directory of this control-plane machine', ClusterPaths.defaultDir())
     .action(commandAction((ctx, opts: CreateOptions, given?: string) => createToken(ctx, opts, given)));
   token
     .command('list')

@@ -30,6 +30,17 @@ function bridgeFlag(v: string): string {
   return v;
 }
 
+function endpointFlag(v: string): string {
+  let url: URL | undefined;
+  try {
+    url = new URL(`https://${v}`);
+  } catch {
+    url = undefined;
+  }
+  if (!url || !url.port || url.host !== v.toLowerCase()) throw new InvalidArgumentError('must be host:port, such as 192.168.50.100:6443 or api.example.com:6443');
+  return v.toLowerCase();
+}
+
 function nodeNameFlag(v: string): string {
   if (!/^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$/.test(v)) throw new InvalidArgumentError('must be a lower-case DNS name such as node-1');
   return v;
@@ -49,6 +60,7 @@ interface UpFlags {
   hollow?: boolean;
   initOnly?: boolean;
   ha?: boolean;
+  controlPlaneEndpoint?: string;
 }
 
 interface JoinFlags {
@@ -64,6 +76,8 @@ interface JoinFlags {
   cniBridge?: string;
   hollow?: boolean;
   initOnly?: boolean;
+  controlPlane?: boolean;
+  certificateKey?: string;
 }
 
 const initOnlyHelp = "prepare everything (settings, certificates, kubeconfigs), then write each component's command line to DATA_DIR/units/<component>.env for deploy/systemd's units instead of starting it";
@@ -89,6 +103,7 @@ export function registerUpDown(program: Command): void {
     .option('--advertise-address <ip>', "this machine's address other machines reach the apiserver and the node on (for `skiff join`); default: this machine only", ipv4Flag)
     .option('--node-monitor-grace-period <duration>', 'how long a node may miss heartbeats before it is NotReady (default 40s)', durationFlag)
     .option('--hollow', 'run a hollow node (pods go Running without containers) even where containers could run')
+    .option('--control-plane-endpoint <host:port>', 'the one address of the apiservers when several machines run the control plane (a load balancer or DNS name in front of them); nodes and kubeconfigs use it', endpointFlag)
     .option('--ha', 'a highly available control plane: 3 members (each an etcd member, an apiserver, a scheduler and a controller-manager) behind haproxy on the apiserver port; kept by the data directory from then on')
     .option('--init-only', initOnlyHelp)
     .action(
@@ -105,6 +120,7 @@ export function registerUpDown(program: Command): void {
           advertiseAddress: flags.advertiseAddress,
           nodeMonitorGracePeriod: flags.nodeMonitorGracePeriod,
           ha: flags.ha,
+          controlPlaneEndpoint: flags.controlPlaneEndpoint,
           hollow: flags.hollow,
           // From the moment this process began, as the user waits from there.
           startedAt: Math.round(performance.timeOrigin),
@@ -127,6 +143,8 @@ export function registerUpDown(program: Command): void {
     .option('--registry-port <port>', "the node's local image registry port on 127.0.0.1 (default 5000)", portFlag)
     .option('--cni-bridge <name>', "the node's pod bridge (default skiff0)", bridgeFlag)
     .option('--hollow', 'run a hollow node (pods go Running without containers)')
+    .option('--control-plane', "join as a control-plane machine: an etcd member, an apiserver, a scheduler and a controller-manager (leader-elected), and a node; needs --certificate-key")
+    .option('--certificate-key <hex>', 'opens the cluster keys `skiff token create --print-join-command --control-plane` shared')
     .option('--init-only', initOnlyHelp)
     .action(
       commandAction(async (_ctx, flags: JoinFlags) => {
@@ -142,8 +160,11 @@ export function registerUpDown(program: Command): void {
           registryPort: flags.registryPort,
           cniBridge: flags.cniBridge,
           hollow: flags.hollow,
+          controlPlane: flags.controlPlane,
+          certificateKey: flags.certificateKey,
           startedAt: Math.round(performance.timeOrigin),
         };
+        if (flags.certificateKey !== undefined && !flags.controlPlane) throw new InvalidArgumentError('--certificate-key goes with --control-plane');
         process.exitCode = await (mode === 'init-only' ? initJoinedNode(opts) : mode === 'detach' ? joinDetached(opts) : superviseJoinedNode(opts));
       }),
     );

@@ -1,0 +1,174 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { freePort, holdRealNodeLock, ProcessHandle, waitFor } from '@skiff/testing';
+import { haproxyConfig } from '../src/cluster/apiserver-front';
+import { NetnsHosts, type RunResult } from './netns-hosts';
+
+/**
+ * A control plane across three machines, as on VMs: three hosts as network namespaces on a bridge this test makes,
+ * Debian's haproxy on the bridge's host side as the load balancer in front of their apiservers. Host 1 runs
+ * `skiff up --advertise-address --control-plane-endpoint`; hosts 2 and 3 run the `skiff join --control-plane` that
+ * `skiff token create --print-join-command --control-plane` prints, all over TLS with the CA pinned. Then host 1 dies
+ * (every process SIGKILLed): the cluster still answers through the load balancer, runs a new Deployment, and its
+ * Leases and the `kubernetes` endpoints move to hosts 2 and 3. Hollow nodes keep it light; it needs root for the
+ * namespaces.
+ */
+jest.setTimeout(600_000);
+
+const skiffBin = path.join(__dirname, '..', 'bin', 'skiff.js');
+const tag = String((process.pid % 1000) + 1000).slice(1);
+const hosts = new NetnsHosts(`c${tag}`, 3, '10.78.0');
+const base = fs.mkdtempSync(path.join(os.tmpdir(), 'skiff-cpj-'));
+const dataDir = (i: number) => path.join(base, `host-${i}`);
+const nodeName = (i: number) => `cp${tag}-${i}`;
+const env = { ...process.env, HOME: base };
+const balancer = '10.78.0.254';
+
+const skiff = (i: number, args: string[], timeoutMs = 300_000): Promise<RunResult> => hosts.run(i, process.execPath, [skiffBin, ...args], { timeoutMs, env });
+
+function ok(r: RunResult, what: string): string {
+  if (r.code !== 0) throw new Error(`${what} exited ${r.code}:\n${r.stdout}\n${r.stderr}`);
+  return r.stdout;
+}
+
+let lbPort = 0;
+let lb: ProcessHandle | undefined;
+
+/** kubectl through the load balancer, with host `i`'s admin credentials (any control-plane machine's will do). */
+async function kubectl(args: string[], i = 2): Promise<string> {
+  const r = await hosts.run(i, 'kubectl', [`--kubeconfig=${path.join(dataDir(i), 'admin.kubeconfig')}`, `--server=https://${balancer}:${lbPort}`, `--cache-dir=${path.join(base, 'kubectl-cache')}`, ...args], { timeoutMs: 30_000, env });
+  return ok(r, `kubectl ${args.join(' ')}`);
+}
+
+const kubectlJson = async <T>(args: string[], i?: number): Promise<T> => JSON.parse(await kubectl([...args, '-o', 'json'], i)) as T;
+
+/** etcdctl on host `i` against its own member, with the health-check certificate of etcd's CA. */
+function etcdctl(i: number, args: string[]): Promise<RunResult> {
+  const pki = path.join(dataDir(i), 'pki', 'etcd');
+  return hosts.run(i, 'etcdctl', ['--endpoints=https://127.0.0.1:2379', `--cacert=${pki}/ca.crt`, `--cert=${pki}/healthcheck-client.crt`, `--key=${pki}/healthcheck-client.key`, ...args], { timeoutMs: 15_000, env });
+}
+
+function componentPids(i: number): Record<string, number> {
+  const status = JSON.parse(fs.readFileSync(path.join(dataDir(i), 'status.json'), 'utf8')) as { supervisor: { pid: number }; components: Record<string, { pid: number }> };
+  return { supervisor: status.supervisor.pid, ...Object.fromEntries(Object.entries(status.components).map(([name, id]) => [name, id.pid])) };
+}
+
+/** Which host's `component` logged the identity holding `lease`. */
+async function leaseHolderHost(component: string, lease: string): Promise<number> {
+  const holder = (await kubectlJson<{ spec: { holderIdentity?: string } }>(['-n', 'kube-system', 'get', 'lease', lease])).spec.holderIdentity ?? '';
+  for (const i of [1, 2, 3]) {
+    const log = path.join(dataDir(i), 'logs', `${component}.log`);
+    if (holder && fs.existsSync(log) && fs.readFileSync(log, 'utf8').includes(`"identity":"${holder}"`)) return i;
+  }
+  throw new Error(`no host's ${component} holds ${lease} (holder ${JSON.stringify(holder)})`);
+}
+
+describe('a control plane on three machines: skiff up, then skiff join --control-plane (root)', () => {
+  let releaseLock: (() => Promise<void>) | undefined;
+
+  beforeAll(async () => {
+    if (process.getuid?.() !== 0) throw new Error('this test makes network namespaces and needs root');
+    releaseLock = await holdRealNodeLock();
+    hosts.create();
+    lbPort = await freePort();
+    const config = path.join(base, 'haproxy.cfg');
+    fs.writeFileSync(config, haproxyConfig({ port: lbPort, members: [1, 2, 3].map((i) => ({ suffix: `-${i}`, host: hosts.address(i), apiPort: 6443 })) }));
+    lb = ProcessHandle.start('haproxy', 'haproxy', ['-db', '-f', config]);
+  }, 900_000);
+
+  afterAll(async () => {
+    for (const i of [3, 2, 1]) if (fs.existsSync(dataDir(i))) await skiff(i, ['down', '--wipe', `--data-dir=${dataDir(i)}`]);
+    await lb?.stop();
+    hosts.destroy();
+    fs.rmSync(base, { recursive: true, force: true });
+    await releaseLock?.();
+  });
+
+  it('starts the first machine with the load balancer as its control-plane endpoint', async () => {
+    const up = await skiff(1, ['up', '--hollow', '--detach', `--data-dir=${dataDir(1)}`, `--node-name=${nodeName(1)}`, `--advertise-address=${hosts.address(1)}`, `--control-plane-endpoint=${balancer}:${lbPort}`]);
+    expect(ok(up, 'skiff up')).toMatch(/^Ready in /m);
+  });
+
+  it('adds hosts 2 and 3 to the control plane with the printed join command', async () => {
+    const printed = ok(await skiff(1, ['--kubeconfig', path.join(dataDir(1), 'admin.kubeconfig'), 'token', 'create', '--print-join-command', '--control-plane', `--data-dir=${dataDir(1)}`]), 'skiff token create');
+    const m = new RegExp(`^skiff join --server (https://${balancer.replace(/\./g, '\\.')}:${lbPort}) --token (\\S+) --discovery-token-ca-cert-hash (sha256:[0-9a-f]{64}) --control-plane --certificate-key ([0-9a-f]{64})$`).exec(printed.trim());
+    expect(m).not.toBeNull();
+    const [, server, token, hash, key] = m!;
+    // The shared keys are in kube-system only sealed: no PEM text in the Secret.
+    const shared = await kubectlJson<{ data: Record<string, string>; metadata: { ownerReferences: Array<{ name: string }> } }>(['-n', 'kube-system', 'get', 'secret', 'skiff-control-plane-certs'], 1);
+    expect(Object.keys(shared.data).sort()).toEqual(['ca.crt', 'ca.key', 'etcd-ca.crt', 'etcd-ca.key', 'sa.key', 'sa.pub']);
+    expect(Object.values(shared.data).some((v) => Buffer.from(v, 'base64').toString('latin1').includes('BEGIN'))).toBe(false);
+    expect(shared.metadata.ownerReferences[0].name).toBe(`bootstrap-token-${token.split('.')[0]}`);
+
+    // A wrong key opens nothing and leaves the cluster as it was.
+    const wrong = await skiff(2, ['join', '--hollow', `--server=${server}`, `--token=${token}`, `--discovery-token-ca-cert-hash=${hash}`, '--control-plane', `--certificate-key=${'0'.repeat(64)}`, `--data-dir=${path.join(base, 'wrong')}`, `--node-name=${nodeName(2)}`]);
+    expect(wrong.code).not.toBe(0);
+    expect(wrong.stderr).toContain('the certificate key does not open the shared control-plane certificates');
+
+    for (const i of [2, 3]) {
+      const r = await skiff(i, ['join', '--hollow', '--detach', `--server=${server}`, `--token=${token}`, `--discovery-token-ca-cert-hash=${hash}`, '--control-plane', `--certificate-key=${key}`, `--data-dir=${dataDir(i)}`, `--node-name=${nodeName(i)}`]);
+      expect(ok(r, `skiff join --control-plane on host ${i}`)).toMatch(/^Ready in /m);
+      expect(r.stdout).toContain(`Added etcd member ${nodeName(i)} (a learner until it has caught up); the cluster is now ${i} members.`);
+      expect(r.stdout).toContain(`etcd member ${nodeName(i)} caught up and has its vote.`);
+    }
+
+    // One etcd cluster of three started members, and every apiserver in the kubernetes endpoints.
+    const members = ok(await etcdctl(3, ['member', 'list']), 'etcdctl member list');
+    expect(members.trim().split('\n').map((l) => l.split(', ')[2]).sort()).toEqual(['skiff', nodeName(2), nodeName(3)].sort());
+    expect(members).not.toContain('unstarted');
+    await waitFor(async () => {
+      const ep = await kubectlJson<{ subsets?: Array<{ addresses: Array<{ ip: string }> }> }>(['get', 'endpoints', 'kubernetes']);
+      return JSON.stringify(ep.subsets?.[0]?.addresses.map((a) => a.ip).sort()) === JSON.stringify([1, 2, 3].map((i) => hosts.address(i)));
+    }, { timeoutMs: 30_000, what: 'three apiservers in the kubernetes endpoints' });
+    const nodes = await kubectlJson<{ items: Array<{ metadata: { name: string } }> }>(['get', 'nodes']);
+    expect(nodes.items.map((n) => n.metadata.name).sort()).toEqual([1, 2, 3].map(nodeName));
+  });
+
+  it('keeps working through the load balancer when the first machine dies', async () => {
+    const pids = componentPids(1);
+    // The supervisor first, so that nothing restarts what follows.
+    for (const pid of Object.values(pids)) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // Gone already.
+      }
+    }
+
+    // A new Deployment, kept off the dead machine's node, is scheduled and run by the surviving control plane.
+    const deployment = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'after', namespace: 'default' },
+      spec: {
+        replicas: 4,
+        selector: { matchLabels: { app: 'after' } },
+        template: {
+          metadata: { labels: { app: 'after' } },
+          spec: {
+            affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: [nodeName(2), nodeName(3)] }] }] } } },
+            containers: [{ name: 'c', image: 'busybox', command: ['sleep', '3600'] }],
+          },
+        },
+      },
+    };
+    // A request in flight to the dead apiserver fails, as on any cluster; a client's next one gets through.
+    await waitFor(
+      async () => (await hosts.run(2, 'kubectl', [`--kubeconfig=${path.join(dataDir(2), 'admin.kubeconfig')}`, `--server=https://${balancer}:${lbPort}`, 'apply', '-f', '-'], { timeoutMs: 60_000, env, stdin: JSON.stringify(deployment) })).code === 0,
+      { timeoutMs: 30_000, intervalMs: 500, what: 'kubectl apply through the load balancer' },
+    );
+    await waitFor(async () => (await kubectlJson<{ status: { readyReplicas?: number } }>(['get', 'deployment', 'after'])).status.readyReplicas === 4, { timeoutMs: 120_000, intervalMs: 500, what: 'the Deployment to be ready' });
+
+    // The Leases went to the other machines, and the dead apiserver leaves the endpoints when its lease expires.
+    expect([2, 3]).toContain(await waitFor(() => leaseHolderHost('scheduler', 'kube-scheduler').catch(() => undefined), { timeoutMs: 60_000 }));
+    expect([2, 3]).toContain(await waitFor(() => leaseHolderHost('controller-manager', 'skiff-controller-manager').catch(() => undefined), { timeoutMs: 60_000 }));
+    await waitFor(async () => {
+      const ep = await kubectlJson<{ subsets?: Array<{ addresses: Array<{ ip: string }> }> }>(['get', 'endpoints', 'kubernetes']);
+      return JSON.stringify(ep.subsets?.[0]?.addresses.map((a) => a.ip).sort()) === JSON.stringify([2, 3].map((i) => hosts.address(i)));
+    }, { timeoutMs: 60_000, what: 'the dead apiserver to leave the kubernetes endpoints' });
+    // etcd goes on with two of three members.
+    const health = await etcdctl(2, ['endpoint', 'health']);
+    expect({ code: health.code, said: `${health.stdout}${health.stderr}`.includes('https://127.0.0.1:2379 is healthy') }).toEqual({ code: 0, said: true });
+  });
+});

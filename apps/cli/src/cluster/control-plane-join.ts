@@ -1,0 +1,98 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { configmaps, type ConfigMap } from '@skiff/api';
+import { getIfExists, HttpKubeClient, loadClientConfig, type KubeClient } from '@skiff/client';
+import type { ClusterProgress } from './cluster-progress';
+import { prepareClusterAccess } from './cluster-access';
+import type { ClusterPaths } from './cluster-paths';
+import { readSettings, resolveSettings, writeSettings, type ClusterSettings } from './cluster-settings';
+import { downloadControlPlaneCerts } from './control-plane-certs';
+import { addEtcdMember, promoteEtcdMember } from './etcd-membership';
+import type { CheckTls } from './readiness';
+import { discoverCluster } from './join-discovery';
+import type { JoinOptions } from './cluster-join';
+import { joinTarget, sourceAddressTowards } from './cluster-join';
+
+/** Where each control-plane machine's etcd member takes clients, for the next machine to add itself through. */
+const membersConfigMap = { namespace: 'kube-system', name: 'skiff-control-plane', key: 'etcd-endpoints' };
+
+/** `skiff join --control-plane`'s options: those of any join, with its certificate key. */
+export type ControlPlaneJoinOptions = JoinOptions;
+
+/** Records this machine's etcd client URL in kube-system/skiff-control-plane (every control-plane machine's, joined by commas). */
+export async function publishEtcdEndpoint(client: KubeClient, url: string): Promise<void> {
+  const { namespace, name, key } = membersConfigMap;
+  const current = await getIfExists<ConfigMap>(client, configmaps, namespace, name);
+  const listed = current?.data?.[key]?.split(',').filter(Boolean) ?? [];
+  if (listed.includes(url)) return;
+  const value = [...listed, url].join(',');
+  if (!current) await client.create(configmaps, namespace, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { namespace, name }, data: { [key]: value } });
+  else await client.patch(configmaps, namespace, name, 'merge', { data: { [key]: value } });
+}
+
+/**
+ * Gives a member `skiff join --control-plane` added its vote, once its etcd runs and has caught up, through the members
+ * it was added through (a learner serves no clients); recorded, so later starts skip it.
+ */
+export async function promoteJoinedEtcdMember(paths: ClusterPaths, settings: ClusterSettings, tls: CheckTls, report: ClusterProgress): Promise<void> {
+  const member = settings.etcdMember;
+  if (!member || member.promoted) return;
+  const result = await promoteEtcdMember(member.addedThrough, tls, { name: member.name, peerUrl: `https://${settings.advertiseAddress}:${settings.etcdPeerPort}` });
+  if (result === 'promoted') report.print(`etcd member ${member.name} caught up and has its vote.`);
+  settings.etcdMember = { ...member, promoted: true };
+  writeSettings(paths, settings);
+}
+
+/**
+ * The first part of `skiff join --control-plane`, as kubeadm's: trusts the cluster through its token and CA pin, reads
+ * the shared keys (cluster CA, etcd CA, ServiceAccount key) with the token and opens them with the certificate key,
+ * issues this machine's certificates from them, and adds this machine's etcd member to the cluster's etcd. Then the
+ * data directory is that of a control-plane machine, which `skiff up` runs (and runs again later). A data directory
+ * that joined before skips all this.
+ */
+export async function bootstrapControlPlaneMember(paths: ClusterPaths, opts: ControlPlaneJoinOptions, registry: boolean, report: ClusterProgress): Promise<void> {
+  const recorded = readSettings(paths);
+  if (recorded?.joined) throw new Error(`${paths.dir} holds a node joined as a worker; join the control plane with another --data-dir`);
+  if (recorded && !recorded.etcdMember) throw new Error(`${paths.dir} holds a cluster \`skiff up\` made; join with another --data-dir`);
+  if (recorded?.etcdMember && fs.existsSync(paths.etcdDataDir)) return;
+
+  const { server, token } = joinTarget(opts, undefined);
+  if (!token) throw new Error('give --token (skiff token create --print-join-command --control-plane prints the whole command)');
+  if (!opts.certificateKey) throw new Error('give --certificate-key (skiff token create --print-join-command --control-plane prints the whole command)');
+  const nodeIP = opts.nodeIP ?? recorded?.advertiseAddress ?? (await sourceAddressTowards(new URL(server).hostname));
+  report.print(`Discovering the cluster at ${server} with token ${token.id}...`);
+  const discovered = await discoverCluster({ server, token, caCertHashes: opts.caCertHashes, unsafeSkipCAVerification: opts.unsafeSkipCAVerification });
+
+  const pkiDir = path.join(paths.dir, 'pki');
+  const asToken = new HttpKubeClient({ server, caData: discovered.caPem, token: `${token.id}.${token.secret}`, namespace: 'default' }, { requestTimeoutMs: 10_000, userAgent: 'skiff-join' });
+  try {
+    await downloadControlPlaneCerts(asToken, pkiDir, opts.certificateKey);
+  } finally {
+    asToken.close();
+  }
+  // What the certificate key opened must be the CA the pin vouched for.
+  if (fs.readFileSync(path.join(pkiDir, 'ca.crt'), 'utf8').trim() !== discovered.caPem.trim()) throw new Error('the shared cluster CA is not the one discovery trusted; refusing it');
+  report.print('Read the shared cluster CA, etcd CA and ServiceAccount key.');
+
+  const { settings } = await resolveSettings(
+    paths,
+    { advertiseAddress: nodeIP, nodeName: opts.nodeName, registryPort: opts.registryPort, cniBridge: opts.cniBridge, controlPlaneEndpoint: new URL(discovered.advertisedServer).host },
+    { registry, podCIDRFromCluster: true },
+  );
+  const access = await prepareClusterAccess(paths, settings);
+  const admin = new HttpKubeClient({ ...loadClientConfig({ kubeconfigPath: access.kubeconfig('admin') }), server }, { requestTimeoutMs: 10_000, userAgent: 'skiff-join' });
+  let endpoints: string[];
+  try {
+    const members = await getIfExists<ConfigMap>(admin, configmaps, membersConfigMap.namespace, membersConfigMap.name);
+    endpoints = members?.data?.[membersConfigMap.key]?.split(',').filter(Boolean) ?? [];
+  } finally {
+    admin.close();
+  }
+  if (!endpoints.length) throw new Error(`the cluster lists no etcd member other machines can reach (${membersConfigMap.namespace}/${membersConfigMap.name}); its first machine must run skiff up with --advertise-address`);
+  const etcd = fs.readFileSync(path.join(pkiDir, 'etcd', 'ca.crt'), 'utf8');
+  const client = { certPem: fs.readFileSync(path.join(pkiDir, 'apiserver-etcd-client.crt'), 'utf8'), keyPem: fs.readFileSync(path.join(pkiDir, 'apiserver-etcd-client.key'), 'utf8') };
+  const name = settings.nodeName;
+  const initialCluster = await addEtcdMember(endpoints, { caPem: etcd, ...client }, { name, peerUrl: `https://${nodeIP}:${settings.etcdPeerPort}` });
+  report.print(`Added etcd member ${name} (a learner until it has caught up); the cluster is now ${initialCluster.split(',').length} members.`);
+  writeSettings(paths, { ...settings, etcdMember: { name, initialCluster, addedThrough: endpoints } });
+}

@@ -9,13 +9,18 @@ export HOME="${HOME:-/root}"
 
 usage() {
   cat <<'EOF'
-Usage: install.sh --control-plane [--advertise-address IP] [options]
-       install.sh --join 'skiff join --server https://IP:6443 --token ... --discovery-token-ca-cert-hash sha256:...' [options]
+Usage: install.sh --control-plane [--advertise-address IP] [--control-plane-endpoint HOST:PORT] [options]
+       install.sh --join 'skiff join --server https://IP:6443 --token ... --discovery-token-ca-cert-hash sha256:... [--control-plane --certificate-key KEY]' [options]
 
   --control-plane           run etcd, the apiserver, scheduler and controller-manager, and a node, on this machine
   --advertise-address IP    the address of this machine that other machines reach it on (needed for --join elsewhere);
                             auto: the address of its default route
-  --join 'COMMAND'          join the cluster that `skiff token create --print-join-command` printed COMMAND for
+  --control-plane-endpoint HOST:PORT
+                            the load balancer (or DNS name) in front of the apiservers when more control-plane machines
+                            will join; nodes and kubeconfigs use it
+  --join 'COMMAND'          join the cluster that `skiff token create --print-join-command` printed COMMAND for; with
+                            --control-plane in it (skiff token create --print-join-command --control-plane), as a
+                            control-plane machine: etcd member, apiserver, scheduler, controller-manager and a node
   --node-name NAME          the Node name (default: the host name)
   --prefix DIR              where Skiff is installed (default /opt/skiff)
   --data-dir DIR            the cluster's data, certificates and the components' command lines (default /var/lib/skiff)
@@ -34,6 +39,7 @@ die() {
 
 role=''
 advertise=''
+endpoint=''
 join_command=''
 node_name=''
 prefix=/opt/skiff
@@ -51,6 +57,7 @@ while [[ $# -gt 0 ]]; do
   case $1 in
     --control-plane) role=control-plane ;;
     --advertise-address) need_value "$@"; advertise=$2; shift ;;
+    --control-plane-endpoint) need_value "$@"; endpoint=$2; shift ;;
     --join) need_value "$@"; role=node; join_command=$2; shift ;;
     --node-name) need_value "$@"; node_name=$2; shift ;;
     --prefix) need_value "$@"; prefix=$2; shift ;;
@@ -97,6 +104,8 @@ absolute() {
 check_args() {
   [[ -n $role ]] || die "give --control-plane or --join 'skiff join ...' (see --help)"
   [[ -z $join_command || -z $advertise ]] || die '--advertise-address is for --control-plane; a joining node finds its address towards the server'
+  [[ -z $endpoint || $role == control-plane ]] || die '--control-plane-endpoint is for --control-plane; a joining machine learns it from the cluster'
+  [[ -z $endpoint || $endpoint =~ ^[A-Za-z0-9.-]+:[0-9]+$ ]] || die "--control-plane-endpoint $endpoint is not HOST:PORT"
   absolute --prefix "$prefix"
   absolute --data-dir "$data_dir"
   absolute --unit-dir "$unit_dir"
@@ -260,6 +269,7 @@ install_units() {
 
 # The `skiff join ...` words of --join, checked into join_args: only `skiff join` and its flags, never a shell command.
 join_args=()
+joins_control_plane=no
 parse_join_command() {
   local words word
   read -r -a words <<<"$join_command"
@@ -270,6 +280,9 @@ parse_join_command() {
     case $word in --data-dir | --data-dir=* | -d | --detach | --init-only) die "--join: $word is install.sh's to choose" ;; esac
   done
   join_args=("${words[@]:2}")
+  for word in "${join_args[@]}"; do
+    if [[ $word == --control-plane ]]; then joins_control_plane=yes; fi
+  done
 }
 
 prepare_cluster() {
@@ -279,7 +292,19 @@ prepare_cluster() {
     echo '== the control plane and its node: settings, certificates, kubeconfigs and command lines'
     target='skiff-control-plane.target'
     if [[ -n $advertise ]]; then args+=(--advertise-address "$advertise"); fi
+    if [[ -n $endpoint ]]; then args+=(--control-plane-endpoint "$endpoint"); fi
     run "${skiff[@]}" up --init-only --data-dir "$data_dir" "${args[@]}"
+  elif [[ $joins_control_plane == yes ]]; then
+    echo '== this machine joins the control plane: discovery, the shared keys, its etcd member, command lines'
+    target='skiff-control-plane.target'
+    if grep -q '"etcdMember"' "$data_dir/cluster.json" 2>/dev/null; then
+      # Its etcd member was added before: it is a control-plane machine now, which needs no token.
+      echo "   joined before: $data_dir is a control-plane machine of the cluster"
+      run "${skiff[@]}" up --init-only --data-dir "$data_dir" "${args[@]}"
+    else
+      run "${skiff[@]}" join --init-only --data-dir "$data_dir" "${join_args[@]}" "${args[@]}"
+    fi
+    if systemctl is-enabled --quiet skiff-node.target 2>/dev/null; then run systemctl disable skiff-node.target; fi
   else
     echo '== this node joins the cluster: discovery, its certificate and command lines'
     target='skiff-node.target'

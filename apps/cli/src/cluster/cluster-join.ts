@@ -7,7 +7,7 @@ import { HttpKubeClient, isIPv4, loadClientConfig } from '@skiff/client';
 import { out } from '../command-action';
 import { kubeletSpec, proxySpec, registrySpec, type NodeContext } from './cluster-components';
 import { ClusterPaths } from './cluster-paths';
-import { checkPrograms, startRegistryWithImages, superviseControlPlaneMember } from './cluster-up';
+import { checkPrograms, initControlPlaneMember, startRegistryWithImages, superviseControlPlaneMember } from './cluster-up';
 import { readSettings, resolveSettings, writeSettings, type ClusterSettings } from './cluster-settings';
 import { discoverCluster } from './join-discovery';
 import { prepareNodeCredentials } from './node-credentials';
@@ -97,7 +97,7 @@ export async function superviseJoinedNode(opts: JoinOptions): Promise<number> {
 
 /** `skiff join --init-only`: the node joined (discovery, its certificate), its components written down for systemd. */
 export function initJoinedNode(opts: JoinOptions): Promise<number> {
-  if (opts.controlPlane) throw new Error('--init-only does not go with --control-plane yet: join the control plane with skiff join itself');
+  if (opts.controlPlane) return initControlPlaneMember(opts);
   return writeRunUnits(new ClusterPaths(opts.dataDir), joinRunPlan(opts), 'skiff-node.target');
 }
 

@@ -4,8 +4,8 @@ import { HttpKubeClient, loadClientConfig } from '@skiff/client';
 import { out } from '../command-action';
 import { apiserverAdvertiseAddress, prepareClusterAccess } from './cluster-access';
 import { publishClusterInfo } from './cluster-info';
-import { controlPlaneMembers, etcdAdvertisedClientUrl } from './control-plane-members';
-import { bootstrapControlPlaneMember, promoteJoinedEtcdMember, publishEtcdEndpoint, type ControlPlaneJoinOptions } from './control-plane-join';
+import { controlPlaneMembers } from './control-plane-members';
+import { bootstrapControlPlaneMember, promoteJoinedEtcdMember, publishEtcdEndpoints, type ControlPlaneJoinOptions } from './control-plane-join';
 import { publishKubernetesEndpoints } from './kubernetes-endpoints';
 import { apiserverFrontSpec, apiserverSpec, controllerManagerSpec, etcdSpec, kubeletSpec, proxySpec, registrySpec, registryUrl, schedulerSpec, type ClusterContext } from './cluster-components';
 import { ClusterPaths, programScript, toolScript } from './cluster-paths';
@@ -112,8 +112,7 @@ async function startComponents(sup: Supervisor, specs: ProcessSpec[], c: Cluster
   await Promise.all([...etcd, ...(front ? [sup.start(front)] : apiservers)]);
   await publishClusterInfo(c.admin, c.access.clusterInfo);
   if (front) await publishKubernetesEndpoints(c.admin, apiserverAdvertiseAddress(c.settings), c.settings.apiPort);
-  // A control plane other machines can reach says where its etcd member is, for `skiff join --control-plane`.
-  for (const m of c.members) if (m.host) await publishEtcdEndpoint(c.admin, etcdAdvertisedClientUrl(m));
+  await publishEtcdEndpoints(c.admin, c.members);
   const clients = [...named('scheduler'), ...named('controller-manager')].map((s) => sup.start(s));
   const proxy = specNamed(specs, 'proxy');
   if (proxy) clients.push(sup.start(proxy));
@@ -141,9 +140,18 @@ export function initCluster(opts: UpOptions): Promise<number> {
  * controller-manager and node.
  */
 export function superviseControlPlaneMember(opts: ControlPlaneJoinOptions): Promise<number> {
+  return superviseRun(new ClusterPaths(opts.dataDir), opts.startedAt, controlPlaneMemberPlan(opts, 'run'));
+}
+
+/** `skiff join --control-plane --init-only`: joined as above, its components written down for deploy/systemd. */
+export function initControlPlaneMember(opts: ControlPlaneJoinOptions): Promise<number> {
+  return writeRunUnits(new ClusterPaths(opts.dataDir), controlPlaneMemberPlan(opts, 'units'), 'skiff-control-plane.target');
+}
+
+function controlPlaneMemberPlan(opts: ControlPlaneJoinOptions, mode: 'run' | 'units'): RunPlan {
   const up: UpOptions = { dataDir: opts.dataDir, hollow: opts.hollow, startedAt: opts.startedAt, detached: opts.detached };
-  const plan = clusterRunPlan(up, 'run', (report, registry) => bootstrapControlPlaneMember(new ClusterPaths(opts.dataDir), opts, registry, report));
-  return superviseRun(new ClusterPaths(opts.dataDir), opts.startedAt, { ...plan, command: 'skiff join --control-plane' });
+  const plan = clusterRunPlan(up, mode, (report, registry) => bootstrapControlPlaneMember(new ClusterPaths(opts.dataDir), opts, registry, report));
+  return { ...plan, command: 'skiff join --control-plane' };
 }
 
 /** What `skiff up` runs: a whole cluster on this machine. */

@@ -8,6 +8,7 @@ import type { ClusterPaths } from './cluster-paths';
 import { readSettings, resolveSettings, writeSettings, type ClusterSettings } from './cluster-settings';
 import { downloadControlPlaneCerts } from './control-plane-certs';
 import { addEtcdMember, promoteEtcdMember } from './etcd-membership';
+import { etcdAdvertisedClientUrl, type ControlPlaneMember } from './control-plane-members';
 import type { CheckTls } from './readiness';
 import { discoverCluster } from './join-discovery';
 import type { JoinOptions } from './cluster-join';
@@ -19,8 +20,13 @@ const membersConfigMap = { namespace: 'kube-system', name: 'skiff-control-plane'
 /** `skiff join --control-plane`'s options: those of any join, with its certificate key. */
 export type ControlPlaneJoinOptions = JoinOptions;
 
+/** A control plane other machines can reach says where its etcd member takes clients, for `skiff join --control-plane`. */
+export async function publishEtcdEndpoints(client: KubeClient, members: readonly ControlPlaneMember[]): Promise<void> {
+  for (const m of members) if (m.host) await publishEtcdEndpoint(client, etcdAdvertisedClientUrl(m));
+}
+
 /** Records this machine's etcd client URL in kube-system/skiff-control-plane (every control-plane machine's, joined by commas). */
-export async function publishEtcdEndpoint(client: KubeClient, url: string): Promise<void> {
+async function publishEtcdEndpoint(client: KubeClient, url: string): Promise<void> {
   const { namespace, name, key } = membersConfigMap;
   const current = await getIfExists<ConfigMap>(client, configmaps, namespace, name);
   const listed = current?.data?.[key]?.split(',').filter(Boolean) ?? [];
@@ -54,7 +60,8 @@ export async function bootstrapControlPlaneMember(paths: ClusterPaths, opts: Con
   const recorded = readSettings(paths);
   if (recorded?.joined) throw new Error(`${paths.dir} holds a node joined as a worker; join the control plane with another --data-dir`);
   if (recorded && !recorded.etcdMember) throw new Error(`${paths.dir} holds a cluster \`skiff up\` made; join with another --data-dir`);
-  if (recorded?.etcdMember && fs.existsSync(paths.etcdDataDir)) return;
+  // Added to etcd before: what is left is to run it (a token that expired since is not needed).
+  if (recorded?.etcdMember) return;
 
   const { server, token } = joinTarget(opts, undefined);
   if (!token) throw new Error('give --token (skiff token create --print-join-command --control-plane prints the whole command)');

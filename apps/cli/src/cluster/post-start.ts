@@ -8,6 +8,8 @@ import type { ClusterPaths } from './cluster-paths';
 import { ClusterProgress } from './cluster-progress';
 import { readSettings } from './cluster-settings';
 import { pushNodeImages } from './cluster-up';
+import { promoteJoinedEtcdMember, publishEtcdEndpoints } from './control-plane-join';
+import { controlPlaneMembers, etcdClientUrl } from './control-plane-members';
 import { waitForApiserverReady, waitForHttpOk } from './readiness';
 import type { ProcessRun } from './supervisor';
 import { postStartComponents } from './unit-env';
@@ -28,8 +30,8 @@ function unitRun(name: string): ProcessRun {
 
 /**
  * `skiff post-start <component>`, the ExecStartPost of a deploy/systemd unit: waits until the component serves, then
- * takes the step `skiff up`/`skiff join` takes at that point — kube-public/cluster-info once the apiserver is ready,
- * the node's images once its registry is.
+ * takes the step `skiff up`/`skiff join` takes at that point — a joined etcd member's promotion once it serves,
+ * kube-public/cluster-info and the etcd endpoint once the apiserver is ready, the node's images once its registry is.
  */
 export async function postStart(component: PostStartComponent, paths: ClusterPaths): Promise<void> {
   const settings = readSettings(paths);
@@ -40,13 +42,22 @@ export async function postStart(component: PostStartComponent, paths: ClusterPat
     await pushNodeImages(settings, report);
     return;
   }
-  if (settings.joined) throw new Error(`${paths.dir} is a joined node: it runs no apiserver`);
+  if (settings.joined) throw new Error(`${paths.dir} is a joined node: it runs no ${component}`);
+  const members = controlPlaneMembers(settings, paths);
+  if (component === 'etcd') {
+    const etcdPki = path.join(paths.dir, 'pki', 'etcd');
+    const tls = { caPem: fs.readFileSync(path.join(etcdPki, 'ca.crt'), 'utf8'), certPem: fs.readFileSync(path.join(etcdPki, 'healthcheck-client.crt'), 'utf8'), keyPem: fs.readFileSync(path.join(etcdPki, 'healthcheck-client.key'), 'utf8') };
+    await waitForHttpOk(unitRun(component), `${etcdClientUrl(members[0])}/version`, serveTimeoutMs, tls);
+    await promoteJoinedEtcdMember(paths, settings, tls, report);
+    return;
+  }
   const admin = new HttpKubeClient(loadClientConfig({ kubeconfigPath: paths.adminKubeconfig }), { requestTimeoutMs: 5000, userAgent: 'skiff-post-start' });
   try {
     await waitForApiserverReady(unitRun(component), admin, serveTimeoutMs);
     const caPem = fs.readFileSync(path.join(paths.dir, 'pki', 'ca.crt'), 'utf8');
     const server = clusterInfoServer(settings);
     report.print(`kube-public/cluster-info ${await publishClusterInfo(admin, { server, caPem })} (${server})`);
+    await publishEtcdEndpoints(admin, members);
   } finally {
     admin.close();
   }

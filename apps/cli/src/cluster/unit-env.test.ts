@@ -23,12 +23,13 @@ describe('systemd environment files of the components', () => {
   it('names the program by its absolute path, keeps the arguments in order and only the variables the supervisor adds', () => {
     const inherited = { PATH: `/nonexistent:${bin}`, HOME: '/root' };
     const unit = unitEnvFor(spec('etcd', 'etcd', ['--name=skiff', `--data-dir=${paths.etcdDataDir}`], { ...inherited, SKIFF_LOG_FORMAT: 'text' }), paths, inherited);
-    expect(unit).toEqual({ program: path.join(bin, 'etcd'), args: ['--name=skiff', `--data-dir=${paths.etcdDataDir}`], env: { SKIFF_LOG_FORMAT: 'text' } });
+    expect(unit).toMatchObject({ program: path.join(bin, 'etcd'), args: ['--name=skiff', `--data-dir=${paths.etcdDataDir}`], env: { SKIFF_LOG_FORMAT: 'text' } });
   });
 
-  it('gives the apiserver and the registry the post-start step of the skiff CLI, on their data directory', () => {
+  it('gives etcd, the apiserver and the registry the post-start step of the skiff CLI, on their data directory', () => {
     const unit = unitEnvFor(spec('apiserver', process.execPath, ['apiserver.js', '--secure-port=6443'], {}), paths, {});
     expect(unit.postStart?.slice(-3)).toEqual(['post-start', 'apiserver', `--data-dir=${paths.dir}`]);
+    expect(unitEnvFor(spec('etcd', process.execPath, [], {}), paths, {}).postStart?.slice(-3)).toEqual(['post-start', 'etcd', `--data-dir=${paths.dir}`]);
     expect(unit.postStart?.[0]).toBe(process.execPath);
     expect(unitEnvFor(spec('scheduler', process.execPath, ['scheduler.js'], {}), paths, {}).postStart).toBeUndefined();
   });

@@ -17,8 +17,11 @@ export interface UnitEnv {
   postStart?: string[];
 }
 
-/** Components whose start is followed by a step of the CLI: cluster-info once the apiserver serves, images once the registry does. */
-export const postStartComponents = ['apiserver', 'registry'] as const;
+/**
+ * Components whose start is followed by a step of the CLI: a joined etcd member's vote once it has caught up,
+ * cluster-info (and where etcd takes members) once the apiserver serves, images once the registry does.
+ */
+export const postStartComponents = ['etcd', 'apiserver', 'registry'] as const;
 
 const programKey = 'SKIFF_PROGRAM';
 const argsKey = 'SKIFF_ARGS';

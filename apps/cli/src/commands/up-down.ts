@@ -182,11 +182,11 @@ export function registerUpDown(program: Command): void {
 
   program
     .command('post-start <component>', { hidden: true })
-    .description("what a deploy/systemd unit runs once its component started (apiserver: publish cluster-info; registry: push the node's images)")
+    .description("what a deploy/systemd unit runs once its component started (etcd: a joined member's vote; apiserver: publish cluster-info; registry: push the node's images)")
     .option('--data-dir <dir>', 'the data directory given to skiff up --init-only or skiff join --init-only', ClusterPaths.defaultDir())
     .action(
       commandAction(async (_ctx, flags: { dataDir: string }, component: string) => {
-        if (!isPostStartComponent(component)) throw new InvalidArgumentError(`post-start knows apiserver and registry, not ${JSON.stringify(component)}`);
+        if (!isPostStartComponent(component)) throw new InvalidArgumentError(`post-start knows etcd, apiserver and registry, not ${JSON.stringify(component)}`);
         await postStart(component, new ClusterPaths(flags.dataDir));
       }),
     );

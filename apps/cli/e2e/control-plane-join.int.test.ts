@@ -1,15 +1,19 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { freePort, holdRealNodeLock, ProcessHandle, waitFor } from '@skiff/testing';
 import { haproxyConfig } from '../src/cluster/apiserver-front';
+import { parseUnitEnv } from '../src/cluster/unit-env';
 import { NetnsHosts, type RunResult } from './netns-hosts';
 
 /**
  * A control plane across three machines, as on VMs: three hosts as network namespaces on a bridge this test makes,
  * Debian's haproxy on the bridge's host side as the load balancer in front of their apiservers. Host 1 runs
  * `skiff up --advertise-address --control-plane-endpoint`; hosts 2 and 3 run the `skiff join --control-plane` that
- * `skiff token create --print-join-command --control-plane` prints, all over TLS with the CA pinned. Then host 1 dies
+ * `skiff token create --print-join-command --control-plane` prints, all over TLS with the CA pinned — host 2 supervised
+ * by skiff, host 3 with `--init-only` and its components run from the unit files as deploy/systemd would, post-start
+ * steps included. Then host 1 dies
  * (every process SIGKILLed): the cluster still answers through the load balancer, runs a new Deployment, and its
  * Leases and the `kubernetes` endpoints move to hosts 2 and 3. Hollow nodes keep it light; it needs root for the
  * namespaces.
@@ -34,6 +38,24 @@ function ok(r: RunResult, what: string): string {
 
 let lbPort = 0;
 let lb: ProcessHandle | undefined;
+/** Host 3's components, started from their unit files. */
+const units: ChildProcess[] = [];
+
+/**
+ * What systemd does with host `i`'s unit of `component`: `ExecStart=/usr/bin/env ${SKIFF_PROGRAM} $SKIFF_ARGS` with its
+ * environment (output to the data directory's log, as the journal would have it), then its ExecStartPost to the end.
+ */
+async function startUnit(i: number, component: string): Promise<void> {
+  const unit = parseUnitEnv(fs.readFileSync(path.join(dataDir(i), 'units', `${component}.env`), 'utf8'));
+  fs.mkdirSync(path.join(dataDir(i), 'logs'), { recursive: true });
+  const log = fs.openSync(path.join(dataDir(i), 'logs', `${component}.log`), 'a');
+  units.push(spawn('nsenter', [`--net=/run/netns/${hosts.names[i - 1]}`, '--', '/usr/bin/env', unit.program, ...unit.args], { stdio: ['ignore', log, log], env: { ...env, ...unit.env } }));
+  fs.closeSync(log);
+  if (unit.postStart) {
+    const [program, ...args] = unit.postStart;
+    ok(await hosts.run(i, program, args, { timeoutMs: 180_000, env }), `skiff post-start ${component} on host ${i}`);
+  }
+}
 
 /** kubectl through the load balancer, with host `i`'s admin credentials (any control-plane machine's will do). */
 async function kubectl(args: string[], i = 2): Promise<string> {
@@ -78,6 +100,10 @@ describe('a control plane on three machines: skiff up, then skiff join --control
   }, 900_000);
 
   afterAll(async () => {
+    for (const child of units.reverse()) {
+      child.kill('SIGTERM');
+      if (child.exitCode === null) await new Promise((r) => child.once('exit', r));
+    }
     for (const i of [3, 2, 1]) if (fs.existsSync(dataDir(i))) await skiff(i, ['down', '--wipe', `--data-dir=${dataDir(i)}`]);
     await lb?.stop();
     hosts.destroy();
@@ -106,17 +132,25 @@ describe('a control plane on three machines: skiff up, then skiff join --control
     expect(wrong.code).not.toBe(0);
     expect(wrong.stderr).toContain('the certificate key does not open the shared control-plane certificates');
 
-    for (const i of [2, 3]) {
-      const r = await skiff(i, ['join', '--hollow', '--detach', `--server=${server}`, `--token=${token}`, `--discovery-token-ca-cert-hash=${hash}`, '--control-plane', `--certificate-key=${key}`, `--data-dir=${dataDir(i)}`, `--node-name=${nodeName(i)}`]);
-      expect(ok(r, `skiff join --control-plane on host ${i}`)).toMatch(/^Ready in /m);
-      expect(r.stdout).toContain(`Added etcd member ${nodeName(i)} (a learner until it has caught up); the cluster is now ${i} members.`);
-      expect(r.stdout).toContain(`etcd member ${nodeName(i)} caught up and has its vote.`);
-    }
+    const joinFlags = (i: number) => ['--hollow', `--server=${server}`, `--token=${token}`, `--discovery-token-ca-cert-hash=${hash}`, '--control-plane', `--certificate-key=${key}`, `--data-dir=${dataDir(i)}`, `--node-name=${nodeName(i)}`];
+    const joined = await skiff(2, ['join', '--detach', ...joinFlags(2)]);
+    expect(ok(joined, 'skiff join --control-plane on host 2')).toMatch(/^Ready in /m);
+    expect(joined.stdout).toContain(`Added etcd member ${nodeName(2)} (a learner until it has caught up); the cluster is now 2 members.`);
+    expect(joined.stdout).toContain(`etcd member ${nodeName(2)} caught up and has its vote.`);
+
+    // Host 3 as on a VM: the join writes the command lines, and "systemd" starts the units in their order.
+    const init = ok(await skiff(3, ['join', '--init-only', ...joinFlags(3)]), 'skiff join --control-plane --init-only on host 3');
+    expect(init).toContain(`Added etcd member ${nodeName(3)} (a learner until it has caught up); the cluster is now 3 members.`);
+    expect(fs.readdirSync(path.join(dataDir(3), 'units')).sort()).toEqual(['apiserver.env', 'controller-manager.env', 'etcd.env', 'kubelet.env', 'scheduler.env']);
+    for (const component of ['etcd', 'apiserver', 'scheduler', 'controller-manager', 'kubelet']) await startUnit(3, component);
+    await waitFor(async () => (await kubectlJson<{ status: { conditions?: Array<{ type: string; status: string }> } }>(['get', 'node', nodeName(3)]).catch(() => undefined))?.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'), { timeoutMs: 60_000, what: 'host 3 Ready' });
 
     // One etcd cluster of three started members, and every apiserver in the kubernetes endpoints.
     const members = ok(await etcdctl(3, ['member', 'list']), 'etcdctl member list');
     expect(members.trim().split('\n').map((l) => l.split(', ')[2]).sort()).toEqual(['skiff', nodeName(2), nodeName(3)].sort());
     expect(members).not.toContain('unstarted');
+    // Both joined members have their vote (the last column says whether a member is a learner).
+    expect(members.trim().split('\n').map((l) => l.split(', ').at(-1))).toEqual(['false', 'false', 'false']);
     await waitFor(async () => {
       const ep = await kubectlJson<{ subsets?: Array<{ addresses: Array<{ ip: string }> }> }>(['get', 'endpoints', 'kubernetes']);
       return JSON.stringify(ep.subsets?.[0]?.addresses.map((a) => a.ip).sort()) === JSON.stringify([1, 2, 3].map((i) => hosts.address(i)));

@@ -1,3 +1,4 @@
+import { noop } from 'cockatiel';
 import { Etcd3, type IMember } from 'etcd3';
 import type { CheckTls } from './readiness';
 
@@ -10,7 +11,13 @@ export interface EtcdMemberIdentity {
 }
 
 function connect(endpoints: string[], tls: CheckTls): Etcd3 {
-  return new Etcd3({ hosts: endpoints, credentials: { rootCertificate: Buffer.from(tls.caPem), certChain: Buffer.from(tls.certPem), privateKey: Buffer.from(tls.keyPem) }, dialTimeout: 5000 });
+  return new Etcd3({
+    hosts: endpoints,
+    credentials: { rootCertificate: Buffer.from(tls.caPem), certChain: Buffer.from(tls.certPem), privateKey: Buffer.from(tls.keyPem) },
+    dialTimeout: 5000,
+    // No circuit breaker: etcd's "wait" answers are expected here, and whileEtcdSaysWait retries them itself.
+    faultHandling: { host: () => noop, global: noop },
+  });
 }
 
 /**

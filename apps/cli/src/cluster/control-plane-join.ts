@@ -11,8 +11,7 @@ import { addEtcdMember, promoteEtcdMember } from './etcd-membership';
 import { etcdAdvertisedClientUrl, type ControlPlaneMember } from './control-plane-members';
 import type { CheckTls } from './readiness';
 import { discoverCluster } from './join-discovery';
-import type { JoinOptions } from './cluster-join';
-import { joinTarget, sourceAddressTowards } from './cluster-join';
+import { joinTarget, sourceAddressTowards, type JoinOptions } from './cluster-join';
 
 /** Where each control-plane machine's etcd member takes clients, for the next machine to add itself through. */
 const membersConfigMap = { namespace: 'kube-system', name: 'skiff-control-plane', key: 'etcd-endpoints' };

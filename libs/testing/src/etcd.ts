@@ -49,17 +49,20 @@ export class TestEtcd {
   }
 
   static async start(member?: TestEtcdMemberOptions): Promise<TestEtcd> {
-    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'skiff-etcd-'));
-    const e = member
-      ? new TestEtcd(dataDir, member.clientPort, member.peerPort, member.name, member)
-      : new TestEtcd(dataDir, await freePort(), await freePort(), 'test');
-    try {
-      await e.launch();
-    } catch (err) {
-      await e.destroy();
-      throw err;
+    // A free port can be taken by another test between the probe and etcd's bind: a member of its own picks again.
+    for (let attempt = 1; ; attempt++) {
+      const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'skiff-etcd-'));
+      const e = member
+        ? new TestEtcd(dataDir, member.clientPort, member.peerPort, member.name, member)
+        : new TestEtcd(dataDir, await freePort(), await freePort(), 'test');
+      try {
+        await e.launch();
+        return e;
+      } catch (err) {
+        await e.destroy();
+        if (member || attempt >= 3 || !/address already in use/.test(String(err))) throw err;
+      }
     }
-    return e;
   }
 
   private async launch(): Promise<void> {
@@ -76,14 +79,16 @@ export class TestEtcd {
       ...(this.cluster ? ['--initial-cluster-token', this.cluster.clusterToken] : []),
       '--log-level', 'error',
     ]);
-    await waitFor(
+    // An etcd that exited (a port taken, say) ends the wait at once.
+    const outcome = await waitFor(
       async () => {
-        if (!this.proc?.running) throw new Error(`etcd exited:\n${this.proc?.recentOutput}`);
+        if (!this.proc?.running) return 'exited';
         const res = await fetch(`${url}/health`);
-        return res.ok;
+        return res.ok && 'healthy';
       },
       { timeoutMs: 20_000, what: `etcd ${this.name} to become healthy` },
     );
+    if (outcome === 'exited') throw new Error(`etcd exited:\n${this.proc?.recentOutput}`);
   }
 
   /** Stops etcd (SIGKILL when `crash`), keeping its data. */

@@ -37,6 +37,8 @@ function ok(r: RunResult, what: string): string {
 }
 
 let lbPort = 0;
+/** The flags of the printed control-plane join command, for host `i`. */
+let joinFlags: (i: number) => string[] = () => [];
 let lb: ProcessHandle | undefined;
 /** Host 3's components, started from their unit files. */
 const units: ChildProcess[] = [];
@@ -132,7 +134,7 @@ describe('a control plane on three machines: skiff up, then skiff join --control
     expect(wrong.code).not.toBe(0);
     expect(wrong.stderr).toContain('the certificate key does not open the shared control-plane certificates');
 
-    const joinFlags = (i: number) => ['--hollow', `--server=${server}`, `--token=${token}`, `--discovery-token-ca-cert-hash=${hash}`, '--control-plane', `--certificate-key=${key}`, `--data-dir=${dataDir(i)}`, `--node-name=${nodeName(i)}`];
+    joinFlags = (i: number) => ['--hollow', `--server=${server}`, `--token=${token}`, `--discovery-token-ca-cert-hash=${hash}`, '--control-plane', `--certificate-key=${key}`, `--data-dir=${dataDir(i)}`, `--node-name=${nodeName(i)}`];
     const joined = await skiff(2, ['join', '--detach', ...joinFlags(2)]);
     expect(ok(joined, 'skiff join --control-plane on host 2')).toMatch(/^Ready in /m);
     expect(joined.stdout).toContain(`Added etcd member ${nodeName(2)} (a learner until it has caught up); the cluster is now 2 members.`);
@@ -157,6 +159,20 @@ describe('a control plane on three machines: skiff up, then skiff join --control
     }, { timeoutMs: 30_000, what: 'three apiservers in the kubernetes endpoints' });
     const nodes = await kubectlJson<{ items: Array<{ metadata: { name: string } }> }>(['get', 'nodes']);
     expect(nodes.items.map((n) => n.metadata.name).sort()).toEqual([1, 2, 3].map(nodeName));
+  });
+
+  it('replaces a machine: skiff down --wipe takes its etcd member out, and the same join command brings it back', async () => {
+    const down = ok(await skiff(2, ['down', '--wipe', `--data-dir=${dataDir(2)}`]), 'skiff down --wipe on host 2');
+    expect(down).toContain(`etcd member ${nodeName(2)} left the cluster`);
+    const two = ok(await etcdctl(3, ['member', 'list']), 'etcdctl member list');
+    expect(two.trim().split('\n').map((l) => l.split(', ')[2]).sort()).toEqual(['skiff', nodeName(3)].sort());
+    const listed = await kubectlJson<{ data: Record<string, string> }>(['-n', 'kube-system', 'get', 'configmap', 'skiff-control-plane'], 3);
+    expect(listed.data['etcd-endpoints'].split(',').sort()).toEqual([1, 3].map((i) => `https://${hosts.address(i)}:2379`));
+
+    const again = await skiff(2, ['join', '--detach', ...joinFlags(2)]);
+    expect(ok(again, 'skiff join --control-plane on host 2 again')).toContain(`Added etcd member ${nodeName(2)} (a learner until it has caught up); the cluster is now 3 members.`);
+    const three = ok(await etcdctl(3, ['member', 'list']), 'etcdctl member list');
+    expect(three.trim().split('\n').map((l) => `${l.split(', ')[2]} ${l.split(', ').at(-1)}`).sort()).toEqual(['skiff false', `${nodeName(2)} false`, `${nodeName(3)} false`].sort());
   });
 
   it('keeps working through the load balancer when the first machine dies', async () => {

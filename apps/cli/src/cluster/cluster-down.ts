@@ -7,6 +7,7 @@ import { readSettings } from './cluster-settings';
 import { dataDirFlag } from './data-dir-flag';
 import { nodeCgroupRoot } from './cluster-components';
 import { drainNodeForWipe, removeNodeCgroups, removeCniResults, removeLeftoverSandboxes, removePodNetwork, removeProxyState, stopNodeRuntimeProcesses, unmountBelow } from './node-teardown';
+import { leaveControlPlane } from './control-plane-join';
 import { runningPid } from './pid-file';
 import { identify, stillRunning, terminateProcess } from './process-identity';
 import { readStatus } from './supervisor-status';
@@ -68,6 +69,11 @@ export async function downCluster(opts: DownOptions): Promise<number> {
         client.close();
       }
     })().catch((e: Error) => out.stdout(`note: ${e.message}; removing what is left through containerd\n`));
+  }
+
+  // A control-plane machine of several leaves etcd (and the list of members to join through) before its data goes.
+  if (opts.wipe && pid !== undefined && settings && !settings.joined && status?.phase === 'ready') {
+    for (const note of await leaveControlPlane(paths, settings)) out.stdout(`${note}\n`);
   }
 
   if (pid !== undefined) {

@@ -7,8 +7,8 @@ import { prepareClusterAccess } from './cluster-access';
 import type { ClusterPaths } from './cluster-paths';
 import { readSettings, resolveSettings, writeSettings, type ClusterSettings } from './cluster-settings';
 import { downloadControlPlaneCerts } from './control-plane-certs';
-import { addEtcdMember, promoteEtcdMember } from './etcd-membership';
-import { etcdAdvertisedClientUrl, type ControlPlaneMember } from './control-plane-members';
+import { addEtcdMember, promoteEtcdMember, removeEtcdMember } from './etcd-membership';
+import { controlPlaneMembers, etcdAdvertisedClientUrl, etcdClientUrl, etcdPeerUrl, type ControlPlaneMember } from './control-plane-members';
 import type { CheckTls } from './readiness';
 import { discoverCluster } from './join-discovery';
 import { joinTarget, sourceAddressTowards, type JoinOptions } from './cluster-join';
@@ -33,6 +33,41 @@ async function publishEtcdEndpoint(client: KubeClient, url: string): Promise<voi
   const value = [...listed, url].join(',');
   if (!current) await client.create(configmaps, namespace, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { namespace, name }, data: { [key]: value } });
   else await client.patch(configmaps, namespace, name, 'merge', { data: { [key]: value } });
+}
+
+/**
+ * `skiff down --wipe` of a control-plane machine other machines can reach: its etcd endpoint leaves the list joining
+ * machines use, and its etcd member leaves the cluster (both while they still run). What cannot be done is returned
+ * as notes: the wipe goes on, as `kubeadm reset` does.
+ */
+export async function leaveControlPlane(paths: ClusterPaths, settings: ClusterSettings): Promise<string[]> {
+  const notes: string[] = [];
+  const [member] = controlPlaneMembers(settings, paths);
+  if (!member?.host || settings.ha) return notes;
+  const url = etcdAdvertisedClientUrl(member);
+  const admin = new HttpKubeClient(loadClientConfig({ kubeconfigPath: paths.adminKubeconfig }), { requestTimeoutMs: 10_000, userAgent: 'skiff-down' });
+  let others: string[] = [];
+  try {
+    const { namespace, name, key } = membersConfigMap;
+    const current = await getIfExists<ConfigMap>(admin, configmaps, namespace, name);
+    const listed = current?.data?.[key]?.split(',').filter(Boolean) ?? [];
+    others = listed.filter((u) => u !== url);
+    if (current && others.length !== listed.length) await admin.patch(configmaps, namespace, name, 'merge', { data: { [key]: others.join(',') } });
+  } catch (e) {
+    notes.push(`could not take ${url} out of kube-system/${membersConfigMap.name}: ${(e as Error).message}`);
+  } finally {
+    admin.close();
+  }
+  const etcdPki = path.join(paths.dir, 'pki', 'etcd');
+  const tls = { caPem: fs.readFileSync(path.join(etcdPki, 'ca.crt'), 'utf8'), certPem: fs.readFileSync(path.join(etcdPki, 'healthcheck-client.crt'), 'utf8'), keyPem: fs.readFileSync(path.join(etcdPki, 'healthcheck-client.key'), 'utf8') };
+  try {
+    // Through the other members when there are any: this one stops serving once it is out.
+    const removed = await removeEtcdMember(others.length ? others : [etcdClientUrl(member)], tls, { name: member.etcdName, peerUrl: etcdPeerUrl(member) });
+    if (removed === 'removed') notes.push(`etcd member ${member.etcdName} left the cluster`);
+  } catch (e) {
+    notes.push(`etcd member ${member.etcdName} stays in the cluster (${(e as Error).message}); once it is gone for good, remove it there with etcdctl member remove`);
+  }
+  return notes;
 }
 
 /**

@@ -81,3 +81,22 @@ export async function promoteEtcdMember(endpoints: string[], tls: CheckTls, self
     client.close();
   }
 }
+
+/**
+ * Takes this machine's member out of the etcd cluster before its data goes, as `kubeadm reset` does, so the cluster
+ * does not count a member that will never come back. Returns 'alone' when it is the only member (nothing to leave).
+ * etcd refuses when the rest would lose their quorum; the error says so.
+ */
+export async function removeEtcdMember(endpoints: string[], tls: CheckTls, self: EtcdMemberIdentity): Promise<'removed' | 'alone' | 'absent'> {
+  const client = connect(endpoints, tls);
+  try {
+    const { members } = await whileEtcdSaysWait('listing the etcd members', () => client.cluster.memberList({}, { deadline: new Date(Date.now() + 10_000) }), 20_000);
+    const own = members.find((m) => m.peerURLs.includes(self.peerUrl));
+    if (!own) return 'absent';
+    if (members.length === 1) return 'alone';
+    await whileEtcdSaysWait(`removing etcd member ${self.name}`, () => client.cluster.memberRemove({ ID: own.ID }, { deadline: new Date(Date.now() + 10_000) }), 20_000);
+    return 'removed';
+  } finally {
+    client.close();
+  }
+}

@@ -139,6 +139,7 @@ describe('a control plane on three machines: skiff up, then skiff join --control
     expect(ok(joined, 'skiff join --control-plane on host 2')).toMatch(/^Ready in /m);
     expect(joined.stdout).toContain(`Added etcd member ${nodeName(2)} (a learner until it has caught up); the cluster is now 2 members.`);
     expect(joined.stdout).toContain(`etcd member ${nodeName(2)} caught up and has its vote.`);
+    expect(`${joined.stdout}${joined.stderr}`).not.toContain('Warning');
 
     // Host 3 as on a VM: the join writes the command lines, and "systemd" starts the units in their order.
     const init = ok(await skiff(3, ['join', '--init-only', ...joinFlags(3)]), 'skiff join --control-plane --init-only on host 3');

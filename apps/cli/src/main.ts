@@ -19,6 +19,7 @@ import { registerPatchScale } from './commands/patch-scale';
 import { registerWhy } from './commands/why';
 import { registerUpDown } from './commands/up-down';
 import { registerToken } from './commands/token';
+import { hideTlsServerNameWarning } from './quiet-warnings';
 
 /** The `skiff` program: kubectl's global flags and verbs. */
 export function buildProgram(): Command {
@@ -66,6 +67,7 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 if (require.main === module || process.argv[1]?.endsWith('skiff.js') || process.argv[1]?.endsWith('skiff')) {
+  hideTlsServerNameWarning();
   main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });

@@ -3,6 +3,7 @@
 import { superviseJoinedNode } from './cluster-join';
 import { superviseCluster } from './cluster-up';
 import type { DetachedRun } from './detached-up';
+import { hideTlsServerNameWarning } from '../quiet-warnings';
 
 function detachedRun(): DetachedRun {
   try {
@@ -16,6 +17,7 @@ function detachedRun(): DetachedRun {
   }
 }
 
+hideTlsServerNameWarning();
 const run = detachedRun();
 (run.command === 'up' ? superviseCluster(run.options) : superviseJoinedNode(run.options)).then(
   (code) => (process.exitCode = code),

@@ -56,7 +56,35 @@ afterAll(async () => {
 
 const skiff = (args: string[]) => h.skiff([`--kubeconfig=${admin}`, ...args]);
 
+/** GET `path` on the secure port as a bearer token: the status. */
+function getAs(token: string, urlPath: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = https.request({ host: '127.0.0.1', port: apiserver.securePort, path: urlPath, method: 'GET', ca: pki.ca.certPem, headers: { authorization: `Bearer ${token}` } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
 describe('skiff token', () => {
+  it('shares the control plane keys for --control-plane: sealed, owned by the token, readable by join tokens and nothing more', async () => {
+    const r = await skiff(['token', 'create', '--control-plane', `--data-dir=${h.dir}`]);
+    expect(r.stderr).toBe('');
+    const m = /^skiff join --server (\S+) --token ([a-z0-9]{6})\.([a-z0-9]{16}) --discovery-token-ca-cert-hash (sha256:[0-9a-f]{64}) --control-plane --certificate-key ([0-9a-f]{64})$/.exec(r.stdout.trim());
+    expect(m).not.toBeNull();
+    const [, , id, secret] = m!;
+    const shared = JSON.parse((await h.kubectl([`--kubeconfig=${admin}`, '-n', 'kube-system', 'get', 'secret', 'skiff-control-plane-certs', '-o', 'json'])).stdout) as { data: Record<string, string>; metadata: { ownerReferences: Array<{ kind: string; name: string }> } };
+    expect(Object.keys(shared.data).sort()).toEqual(['ca.crt', 'ca.key', 'etcd-ca.crt', 'etcd-ca.key', 'sa.key', 'sa.pub']);
+    expect(Buffer.from(shared.data['ca.key'], 'base64').toString('latin1')).not.toContain('PRIVATE KEY');
+    expect(shared.metadata.ownerReferences).toEqual([expect.objectContaining({ kind: 'Secret', name: `bootstrap-token-${id}` })]);
+    const token = `${id}.${secret}`;
+    expect(await getAs(token, '/api/v1/namespaces/kube-system/secrets/skiff-control-plane-certs')).toBe(200);
+    expect(await getAs(token, `/api/v1/namespaces/kube-system/secrets/bootstrap-token-${id}`)).toBe(403);
+    expect(await getAs(token, '/api/v1/namespaces/kube-system/secrets')).toBe(403);
+  });
+
   it('creates a token that authenticates as system:bootstrap:<id>, and prints a join command pinning the CA of the kubeconfig', async () => {
     const r = await skiff(['token', 'create', '--print-join-command']);
     expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
@@ -97,6 +125,8 @@ describe('skiff token', () => {
       [['token', 'create', '--usages=everything'], 'error: invalid --usages value "everything" (use signing, authentication)\n'],
       [['token', 'create', '--groups=admins'], 'error: bootstrap token extra group "admins" must start with system:bootstrappers: and use only [a-z0-9:-]\n'],
       [['token', 'delete', 'zzzzzz'], 'error: bootstrap token "zzzzzz" not found\n'],
+      // No control plane's keys to share: the token made for the command is deleted again.
+      [['token', 'create', '--control-plane', `--data-dir=${path.join(h.dir, 'nowhere')}`], `error: ${path.join(h.dir, 'nowhere', 'pki', 'ca.crt')} is missing: run this on a control-plane machine, with its --data-dir\n`],
     ];
     for (const [args, message] of cases) {
       const r = await skiff(args);

@@ -82,3 +82,29 @@ export async function getIfExists<T extends KObject>(client: KubeClient, type: R
     throw e;
   }
 }
+
+/** Everything but metadata, which is what says whether an object already has the content wanted. */
+function contentOf(obj: KObject): string {
+  const { metadata: _metadata, ...rest } = obj as KObject & Record<string, unknown>;
+  return JSON.stringify(rest);
+}
+
+/**
+ * Makes the object `want` describes exist with its content: created when missing, else updated unless it already
+ * says so. An update keeps the server's metadata (resourceVersion, uid, ...), adds `want`'s labels to the labels there
+ * and takes `want`'s ownerReferences when it names any.
+ */
+export async function createOrUpdate<T extends KObject>(client: KubeClient, type: ResourceType<any>, want: T): Promise<'created' | 'updated' | 'unchanged'> {
+  const { namespace, name } = want.metadata;
+  const current = await getIfExists<T>(client, type, namespace, name!);
+  if (!current) {
+    await client.create(type, namespace, want);
+    return 'created';
+  }
+  const labels = current.metadata.labels || want.metadata.labels ? { labels: { ...current.metadata.labels, ...want.metadata.labels } } : {};
+  const owners = want.metadata.ownerReferences ? { ownerReferences: want.metadata.ownerReferences } : {};
+  const metadata = { ...current.metadata, ...labels, ...owners };
+  if (contentOf(current) === contentOf(want) && JSON.stringify(metadata) === JSON.stringify(current.metadata)) return 'unchanged';
+  await client.update(type, { ...want, metadata });
+  return 'updated';
+}

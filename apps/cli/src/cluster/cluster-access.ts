@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { isIPv4 } from '@skiff/client';
 import { ensureClusterPki, writeKubeconfig, type ClusterCertificateName, type ClusterPki } from '@skiff/pki';
@@ -62,6 +63,13 @@ export function apiserverAdvertiseAddress(settings: ClusterSettings): string {
 /** The apiserver's address that kube-public/cluster-info gives joining nodes. */
 export function clusterInfoServer(settings: ClusterSettings): string {
   return `https://${settings.controlPlaneEndpoint ?? `${settings.advertiseAddress ?? '127.0.0.1'}:${settings.apiPort}`}`;
+}
+
+/** The certificate etcd health checks (and membership changes) present, with etcd's CA, as they are on disk. */
+export function readEtcdHealthcheckTls(paths: ClusterPaths): { caPem: string; certPem: string; keyPem: string } {
+  const dir = path.join(paths.dir, 'pki', 'etcd');
+  const read = (file: string) => fs.readFileSync(path.join(dir, file), 'utf8');
+  return { caPem: read('ca.crt'), certPem: read('healthcheck-client.crt'), keyPem: read('healthcheck-client.key') };
 }
 
 /** The host of `--control-plane-endpoint`, which the apiserver's certificate must name. */

@@ -5,7 +5,7 @@ import { out } from '../command-action';
 import { apiserverAdvertiseAddress, prepareClusterAccess } from './cluster-access';
 import { publishClusterInfo } from './cluster-info';
 import { controlPlaneMembers } from './control-plane-members';
-import { bootstrapControlPlaneMember, promoteJoinedEtcdMember, publishEtcdEndpoints, type ControlPlaneJoinOptions } from './control-plane-join';
+import { bootstrapControlPlaneMember, promoteJoinedEtcdMember, publishEtcdEndpoints } from './control-plane-join';
 import { publishKubernetesEndpoints } from './kubernetes-endpoints';
 import { apiserverFrontSpec, apiserverSpec, controllerManagerSpec, etcdSpec, kubeletSpec, proxySpec, registrySpec, registryUrl, schedulerSpec, type ClusterContext } from './cluster-components';
 import { ClusterPaths, programScript, toolScript } from './cluster-paths';
@@ -16,6 +16,7 @@ import { chooseNodeRuntime, hollowNodeWarning, type NodeRuntime } from './node-r
 import { runningProxies } from './node-teardown';
 import { commandLine } from './process-identity';
 import { writeRunUnits } from './init-only';
+import type { JoinOptions } from './cluster-join';
 import { requiredSpec, specNamed, superviseRun, type RunPlan } from './supervised-run';
 import type { ProcessSpec, Supervisor } from './supervisor';
 
@@ -104,7 +105,7 @@ async function startComponents(sup: Supervisor, specs: ProcessSpec[], c: Cluster
   // A member just added as a learner serves no clients: its vote first, then its apiserver.
   if (c.settings.etcdMember && !c.settings.etcdMember.promoted) {
     await Promise.all(etcd);
-    await promoteJoinedEtcdMember(c.paths, c.settings, { caPem: c.access.etcd.healthcheckClient.caPem, certPem: c.access.etcd.healthcheckClient.certPem, keyPem: c.access.etcd.healthcheckClient.keyPem }, report);
+    await promoteJoinedEtcdMember(c.paths, c.settings, c.access.etcd.healthcheckClient, report);
   }
   const apiservers = named('apiserver').map((s) => sup.start(s));
   const front = specNamed(specs, 'apiserver-front');
@@ -139,16 +140,16 @@ export function initCluster(opts: UpOptions): Promise<number> {
  * shared keys, its etcd member added), then runs as `skiff up` does, with its own etcd member, apiserver, scheduler,
  * controller-manager and node.
  */
-export function superviseControlPlaneMember(opts: ControlPlaneJoinOptions): Promise<number> {
+export function superviseControlPlaneMember(opts: JoinOptions): Promise<number> {
   return superviseRun(new ClusterPaths(opts.dataDir), opts.startedAt, controlPlaneMemberPlan(opts, 'run'));
 }
 
 /** `skiff join --control-plane --init-only`: joined as above, its components written down for deploy/systemd. */
-export function initControlPlaneMember(opts: ControlPlaneJoinOptions): Promise<number> {
+export function initControlPlaneMember(opts: JoinOptions): Promise<number> {
   return writeRunUnits(new ClusterPaths(opts.dataDir), controlPlaneMemberPlan(opts, 'units'), 'skiff-control-plane.target');
 }
 
-function controlPlaneMemberPlan(opts: ControlPlaneJoinOptions, mode: 'run' | 'units'): RunPlan {
+function controlPlaneMemberPlan(opts: JoinOptions, mode: 'run' | 'units'): RunPlan {
   const up: UpOptions = { dataDir: opts.dataDir, hollow: opts.hollow, startedAt: opts.startedAt, detached: opts.detached };
   const plan = clusterRunPlan(up, mode, (report, registry) => bootstrapControlPlaneMember(new ClusterPaths(opts.dataDir), opts, registry, report));
   return { ...plan, command: 'skiff join --control-plane' };

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { rolebindings, roles, secrets, type KObject, type Secret } from '@skiff/api';
-import { getIfExists, type KubeClient } from '@skiff/client';
+import { createOrUpdate, getIfExists, type KubeClient } from '@skiff/client';
 import { publicFileMode, secretFileMode, writeFileAtomic } from '@skiff/pki';
 
 /**
@@ -55,12 +55,6 @@ export function openWithKey(sealed: Buffer, certificateKey: string): Buffer {
   }
 }
 
-async function createOrReplace<T extends KObject>(client: KubeClient, type: Parameters<KubeClient['create']>[0], obj: T): Promise<void> {
-  const current = await getIfExists<T>(client, type, obj.metadata.namespace, obj.metadata.name!);
-  if (!current) await client.create(type, obj.metadata.namespace, obj);
-  else await client.update(type, { ...obj, metadata: { ...obj.metadata, resourceVersion: current.metadata.resourceVersion } });
-}
-
 /**
  * Uploads the shared files of `pkiDir`, each sealed with `certificateKey`, to kube-system/skiff-control-plane-certs,
  * owned by the bootstrap token's Secret so that it goes when the token does (garbage collection), and lets join
@@ -78,20 +72,20 @@ export async function uploadControlPlaneCerts(client: KubeClient, pkiDir: string
     data[key] = sealWithKey(plain, certificateKey).toString('base64');
   }
   const metadata = { namespace: controlPlaneCertsNamespace, name: controlPlaneCertsSecretName };
-  await createOrReplace<Secret>(client, secrets, {
+  await createOrUpdate<Secret>(client, secrets, {
     apiVersion: 'v1',
     kind: 'Secret',
     metadata: { ...metadata, ownerReferences: [{ apiVersion: 'v1', kind: 'Secret', name: owner.name, uid: owner.uid }] },
     type: 'Opaque',
     data,
   } as Secret);
-  await createOrReplace(client, roles, {
+  await createOrUpdate(client, roles, {
     apiVersion: 'rbac.authorization.k8s.io/v1',
     kind: 'Role',
     metadata: { namespace: controlPlaneCertsNamespace, name: readerName },
     rules: [{ apiGroups: [''], resources: ['secrets'], resourceNames: [controlPlaneCertsSecretName], verbs: ['get'] }],
   } as KObject);
-  await createOrReplace(client, rolebindings, {
+  await createOrUpdate(client, rolebindings, {
     apiVersion: 'rbac.authorization.k8s.io/v1',
     kind: 'RoleBinding',
     metadata: { namespace: controlPlaneCertsNamespace, name: readerName },

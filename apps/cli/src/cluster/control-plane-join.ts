@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { configmaps, type ConfigMap } from '@skiff/api';
-import { getIfExists, HttpKubeClient, loadClientConfig, type KubeClient } from '@skiff/client';
+import { createOrUpdate, getIfExists, HttpKubeClient, loadClientConfig, type KubeClient } from '@skiff/client';
 import type { ClusterProgress } from './cluster-progress';
-import { prepareClusterAccess } from './cluster-access';
+import { prepareClusterAccess, readEtcdHealthcheckTls } from './cluster-access';
 import type { ClusterPaths } from './cluster-paths';
 import { readSettings, resolveSettings, writeSettings, type ClusterSettings } from './cluster-settings';
 import { downloadControlPlaneCerts } from './control-plane-certs';
@@ -16,23 +16,27 @@ import { joinTarget, sourceAddressTowards, type JoinOptions } from './cluster-jo
 /** Where each control-plane machine's etcd member takes clients, for the next machine to add itself through. */
 const membersConfigMap = { namespace: 'kube-system', name: 'skiff-control-plane', key: 'etcd-endpoints' };
 
-/** `skiff join --control-plane`'s options: those of any join, with its certificate key. */
-export type ControlPlaneJoinOptions = JoinOptions;
-
 /** A control plane other machines can reach says where its etcd member takes clients, for `skiff join --control-plane`. */
 export async function publishEtcdEndpoints(client: KubeClient, members: readonly ControlPlaneMember[]): Promise<void> {
   for (const m of members) if (m.host) await publishEtcdEndpoint(client, etcdAdvertisedClientUrl(m));
 }
 
-/** Records this machine's etcd client URL in kube-system/skiff-control-plane (every control-plane machine's, joined by commas). */
-async function publishEtcdEndpoint(client: KubeClient, url: string): Promise<void> {
+/** The etcd client URLs listed in kube-system/skiff-control-plane: every control-plane machine's, in join order. */
+async function listedEtcdEndpoints(client: KubeClient): Promise<string[]> {
   const { namespace, name, key } = membersConfigMap;
   const current = await getIfExists<ConfigMap>(client, configmaps, namespace, name);
-  const listed = current?.data?.[key]?.split(',').filter(Boolean) ?? [];
-  if (listed.includes(url)) return;
-  const value = [...listed, url].join(',');
-  if (!current) await client.create(configmaps, namespace, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { namespace, name }, data: { [key]: value } });
-  else await client.patch(configmaps, namespace, name, 'merge', { data: { [key]: value } });
+  return current?.data?.[key]?.split(',').filter(Boolean) ?? [];
+}
+
+async function writeEtcdEndpoints(client: KubeClient, urls: string[]): Promise<void> {
+  const { namespace, name, key } = membersConfigMap;
+  await createOrUpdate<ConfigMap>(client, configmaps, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { namespace, name }, data: { [key]: urls.join(',') } });
+}
+
+/** Adds this machine's etcd client URL to the list. */
+async function publishEtcdEndpoint(client: KubeClient, url: string): Promise<void> {
+  const listed = await listedEtcdEndpoints(client);
+  if (!listed.includes(url)) await writeEtcdEndpoints(client, [...listed, url]);
 }
 
 /**
@@ -48,21 +52,17 @@ export async function leaveControlPlane(paths: ClusterPaths, settings: ClusterSe
   const admin = new HttpKubeClient(loadClientConfig({ kubeconfigPath: paths.adminKubeconfig }), { requestTimeoutMs: 10_000, userAgent: 'skiff-down' });
   let others: string[] = [];
   try {
-    const { namespace, name, key } = membersConfigMap;
-    const current = await getIfExists<ConfigMap>(admin, configmaps, namespace, name);
-    const listed = current?.data?.[key]?.split(',').filter(Boolean) ?? [];
+    const listed = await listedEtcdEndpoints(admin);
     others = listed.filter((u) => u !== url);
-    if (current && others.length !== listed.length) await admin.patch(configmaps, namespace, name, 'merge', { data: { [key]: others.join(',') } });
+    if (others.length !== listed.length) await writeEtcdEndpoints(admin, others);
   } catch (e) {
     notes.push(`could not take ${url} out of kube-system/${membersConfigMap.name}: ${(e as Error).message}`);
   } finally {
     admin.close();
   }
-  const etcdPki = path.join(paths.dir, 'pki', 'etcd');
-  const tls = { caPem: fs.readFileSync(path.join(etcdPki, 'ca.crt'), 'utf8'), certPem: fs.readFileSync(path.join(etcdPki, 'healthcheck-client.crt'), 'utf8'), keyPem: fs.readFileSync(path.join(etcdPki, 'healthcheck-client.key'), 'utf8') };
   try {
     // Through the other members when there are any: this one stops serving once it is out.
-    const removed = await removeEtcdMember(others.length ? others : [etcdClientUrl(member)], tls, { name: member.etcdName, peerUrl: etcdPeerUrl(member) });
+    const removed = await removeEtcdMember(others.length ? others : [etcdClientUrl(member)], readEtcdHealthcheckTls(paths), { name: member.etcdName, peerUrl: etcdPeerUrl(member) });
     if (removed === 'removed') notes.push(`etcd member ${member.etcdName} left the cluster`);
   } catch (e) {
     notes.push(`etcd member ${member.etcdName} stays in the cluster (${(e as Error).message}); once it is gone for good, remove it there with etcdctl member remove`);
@@ -77,7 +77,7 @@ export async function leaveControlPlane(paths: ClusterPaths, settings: ClusterSe
 export async function promoteJoinedEtcdMember(paths: ClusterPaths, settings: ClusterSettings, tls: CheckTls, report: ClusterProgress): Promise<void> {
   const member = settings.etcdMember;
   if (!member || member.promoted) return;
-  const result = await promoteEtcdMember(member.addedThrough, tls, { name: member.name, peerUrl: `https://${settings.advertiseAddress}:${settings.etcdPeerPort}` });
+  const result = await promoteEtcdMember(member.addedThrough, tls, { name: member.name, peerUrl: etcdPeerUrl(controlPlaneMembers(settings, paths)[0]) });
   if (result === 'promoted') report.print(`etcd member ${member.name} caught up and has its vote.`);
   settings.etcdMember = { ...member, promoted: true };
   writeSettings(paths, settings);
@@ -90,7 +90,7 @@ export async function promoteJoinedEtcdMember(paths: ClusterPaths, settings: Clu
  * data directory is that of a control-plane machine, which `skiff up` runs (and runs again later). A data directory
  * that joined before skips all this.
  */
-export async function bootstrapControlPlaneMember(paths: ClusterPaths, opts: ControlPlaneJoinOptions, registry: boolean, report: ClusterProgress): Promise<void> {
+export async function bootstrapControlPlaneMember(paths: ClusterPaths, opts: JoinOptions, registry: boolean, report: ClusterProgress): Promise<void> {
   const recorded = readSettings(paths);
   if (recorded?.joined) throw new Error(`${paths.dir} holds a node joined as a worker; join the control plane with another --data-dir`);
   if (recorded && !recorded.etcdMember) throw new Error(`${paths.dir} holds a cluster \`skiff up\` made; join with another --data-dir`);
@@ -124,16 +124,13 @@ export async function bootstrapControlPlaneMember(paths: ClusterPaths, opts: Con
   const admin = new HttpKubeClient({ ...loadClientConfig({ kubeconfigPath: access.kubeconfig('admin') }), server }, { requestTimeoutMs: 10_000, userAgent: 'skiff-join' });
   let endpoints: string[];
   try {
-    const members = await getIfExists<ConfigMap>(admin, configmaps, membersConfigMap.namespace, membersConfigMap.name);
-    endpoints = members?.data?.[membersConfigMap.key]?.split(',').filter(Boolean) ?? [];
+    endpoints = await listedEtcdEndpoints(admin);
   } finally {
     admin.close();
   }
   if (!endpoints.length) throw new Error(`the cluster lists no etcd member other machines can reach (${membersConfigMap.namespace}/${membersConfigMap.name}); its first machine must run skiff up with --advertise-address`);
-  const etcd = fs.readFileSync(path.join(pkiDir, 'etcd', 'ca.crt'), 'utf8');
-  const client = { certPem: fs.readFileSync(path.join(pkiDir, 'apiserver-etcd-client.crt'), 'utf8'), keyPem: fs.readFileSync(path.join(pkiDir, 'apiserver-etcd-client.key'), 'utf8') };
   const name = settings.nodeName;
-  const initialCluster = await addEtcdMember(endpoints, { caPem: etcd, ...client }, { name, peerUrl: `https://${nodeIP}:${settings.etcdPeerPort}` });
+  const initialCluster = await addEtcdMember(endpoints, access.etcd.healthcheckClient, { name, peerUrl: etcdPeerUrl(controlPlaneMembers(settings, paths)[0]) });
   report.print(`Added etcd member ${name} (a learner until it has caught up); the cluster is now ${initialCluster.split(',').length} members.`);
   writeSettings(paths, { ...settings, etcdMember: { name, initialCluster, addedThrough: endpoints } });
 }

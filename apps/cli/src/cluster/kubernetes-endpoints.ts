@@ -1,5 +1,5 @@
-import { endpoints, endpointslices, services, type EndpointSlice, type Endpoints, type KObject, type ResourceType, type Service } from '@skiff/api';
-import { getIfExists, type KubeClient } from '@skiff/client';
+import { endpoints, endpointslices, services, type EndpointSlice, type Endpoints, type Service } from '@skiff/api';
+import { createOrUpdate, type KubeClient } from '@skiff/client';
 
 /**
  * Points the `default/kubernetes` Service at one address, as its operator does for apiservers started with
@@ -29,22 +29,4 @@ export async function publishKubernetesEndpoints(client: KubeClient, ip: string,
     endpoints: [{ addresses: [ip], conditions: { ready: true } }],
     ports,
   } as EndpointSlice);
-}
-
-/** The content besides metadata, which is what decides whether an update is needed. */
-function content(obj: KObject): string {
-  const { metadata: _metadata, ...rest } = obj as KObject & Record<string, unknown>;
-  return JSON.stringify(rest);
-}
-
-async function createOrUpdate<T extends KObject>(client: KubeClient, type: ResourceType<T>, want: T): Promise<void> {
-  const { namespace, name } = want.metadata as { namespace: string; name: string };
-  const current = await getIfExists<T>(client, type, namespace, name);
-  if (!current) {
-    await client.create(type, namespace, want);
-    return;
-  }
-  const labels = { ...current.metadata.labels, ...want.metadata.labels };
-  if (content(current) === content(want) && JSON.stringify(labels) === JSON.stringify(current.metadata.labels ?? {})) return;
-  await client.update(type, { ...want, metadata: { ...current.metadata, labels } });
 }

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { HttpKubeClient, loadClientConfig } from '@skiff/client';
-import { clusterInfoServer } from './cluster-access';
+import { clusterInfoServer, readEtcdHealthcheckTls } from './cluster-access';
 import { registryUrl } from './cluster-components';
 import { publishClusterInfo } from './cluster-info';
 import type { ClusterPaths } from './cluster-paths';
@@ -45,8 +45,7 @@ export async function postStart(component: PostStartComponent, paths: ClusterPat
   if (settings.joined) throw new Error(`${paths.dir} is a joined node: it runs no ${component}`);
   const members = controlPlaneMembers(settings, paths);
   if (component === 'etcd') {
-    const etcdPki = path.join(paths.dir, 'pki', 'etcd');
-    const tls = { caPem: fs.readFileSync(path.join(etcdPki, 'ca.crt'), 'utf8'), certPem: fs.readFileSync(path.join(etcdPki, 'healthcheck-client.crt'), 'utf8'), keyPem: fs.readFileSync(path.join(etcdPki, 'healthcheck-client.key'), 'utf8') };
+    const tls = readEtcdHealthcheckTls(paths);
     await waitForHttpOk(unitRun(component), `${etcdClientUrl(members[0])}/version`, serveTimeoutMs, tls);
     await promoteJoinedEtcdMember(paths, settings, tls, report);
     return;
